@@ -1,0 +1,218 @@
+/**
+ * Every issue the validator can report: a stable UPPER_SNAKE code (APIs, tests and the annotated workbook
+ * rely on it), a severity, and the Vietnamese message a district clerk reads. Messages say what is wrong
+ * and how to fix it; they never repeat an ID or phone number in full (the annotated cell already shows it).
+ */
+
+export interface IssueParams {
+  /** The offending text, when it is safe to show (never an ID or phone number). */
+  value?: string;
+  /** Closest known units, shown as suggestions. */
+  candidates?: readonly string[];
+  /** Rows that share a duplicate value. */
+  rows?: readonly number[];
+  /** A limit or an expected form ("5 MB", "12 chữ số"). */
+  limit?: string;
+  /** What a value was read as, or converted to, where it is not personal data (a name, a unit). */
+  result?: string;
+  /** Free detail, such as a unit name, for messages that need one. */
+  detail?: string;
+}
+
+type Entry = { readonly severity: 'error' | 'warning'; readonly message: (p: IssueParams) => string };
+
+const suggest = (p: IssueParams) =>
+  p.candidates && p.candidates.length > 0 ? ` Có phải ý bạn là: ${p.candidates.join('; ')}?` : '';
+const quoted = (p: IssueParams) => (p.value ? ` "${p.value}"` : '');
+const otherRows = (p: IssueParams) => (p.rows && p.rows.length > 0 ? ` (dòng ${p.rows.join(', ')})` : '');
+
+export const ISSUES = {
+  // ── The file as a whole ──────────────────────────────────────────────────────────────────────────────
+  FILE_EMPTY: { severity: 'error', message: () => 'Tệp rỗng, không có nội dung. Vui lòng chọn đúng tệp danh sách rồi tải lên lại.' },
+  FILE_TOO_LARGE: {
+    severity: 'error',
+    message: (p) => `Tệp quá lớn (tối đa ${p.limit ?? '5 MB'}). Vui lòng xóa các trang tính, hình ảnh không cần thiết rồi tải lên lại.`,
+  },
+  FILE_XLS_FORMAT: {
+    severity: 'error',
+    message: () =>
+      'Tệp ở định dạng Excel cũ (.xls) nên hệ thống không đọc được. Vui lòng mở tệp bằng Excel, chọn Tệp → Lưu thành (File → Save As), chọn kiểu "Sổ làm việc Excel (*.xlsx)", lưu lại dưới dạng .xlsx rồi tải lên lại.',
+  },
+  FILE_WORD_DOCUMENT: {
+    severity: 'error',
+    message: () =>
+      'Đây là tệp Word, không phải bảng tính. Vui lòng chép bảng danh sách sang Excel (mẫu Phụ lục 2), lưu lại dưới dạng .xlsx rồi tải lên lại.',
+  },
+  FILE_ODS_FORMAT: {
+    severity: 'error',
+    message: () =>
+      'Tệp ở định dạng OpenDocument (.ods). Vui lòng mở tệp, chọn Lưu thành (Save As), chọn kiểu Excel 2007-365 (.xlsx), lưu lại dưới dạng .xlsx rồi tải lên lại.',
+  },
+  FILE_UNSUPPORTED: {
+    severity: 'error',
+    message: () =>
+      'Không nhận dạng được tệp: đây không phải là bảng tính Excel (.xlsx) hoặc tệp .csv. Vui lòng nhập danh sách vào mẫu Phụ lục 2, lưu lại dưới dạng .xlsx rồi tải lên lại.',
+  },
+  FILE_CORRUPT: {
+    severity: 'error',
+    message: () =>
+      'Tệp bị hỏng hoặc không mở được. Vui lòng mở lại tệp bằng Excel để kiểm tra, lưu lại dưới dạng .xlsx rồi tải lên lại.',
+  },
+  FILE_ENCRYPTED: {
+    severity: 'error',
+    message: () => 'Tệp đang được đặt mật khẩu nên hệ thống không đọc được. Vui lòng gỡ mật khẩu, lưu lại dưới dạng .xlsx rồi tải lên lại.',
+  },
+  FILE_CONTENT_TOO_LARGE: {
+    severity: 'error',
+    message: (p) =>
+      `Nội dung tệp sau khi giải nén vượt quá giới hạn cho phép (${p.limit ?? '50 MB'}). Tệp có thể bị lỗi hoặc không phải danh sách cán bộ. Vui lòng chỉ giữ lại bảng danh sách rồi tải lên lại.`,
+  },
+  FILE_CSV_ENCODING: {
+    severity: 'error',
+    message: () =>
+      'Tệp .csv không ở bảng mã UTF-8 nên chữ tiếng Việt bị lỗi. Vui lòng lưu lại bằng Excel với kiểu "CSV UTF-8 (Comma delimited)" hoặc dưới dạng .xlsx rồi tải lên lại.',
+  },
+  FILE_TOO_MANY_ROWS: {
+    severity: 'error',
+    message: (p) => `Danh sách có quá nhiều dòng (tối đa ${p.limit ?? '20.000'} dòng dữ liệu). Vui lòng kiểm tra lại tệp hoặc chia thành nhiều tệp.`,
+  },
+  FILE_NO_TABLE: {
+    severity: 'error',
+    message: () =>
+      'Không tìm thấy bảng danh sách theo mẫu Phụ lục 2. Bảng cần có dòng tiêu đề với các cột "Họ và tên", "Đơn vị", "CMND/CCCD" và "Số điện thoại".',
+  },
+  FILE_MISSING_COLUMNS: {
+    severity: 'error',
+    message: (p) =>
+      `Bảng danh sách thiếu cột: ${p.detail ?? ''}. Vui lòng dùng đúng mẫu Phụ lục 2 (Họ và tên, Đơn vị, CMND/CCCD, Số điện thoại).`,
+  },
+  FILE_NO_DATA_ROWS: {
+    severity: 'error',
+    message: () =>
+      'Danh sách không có dòng dữ liệu nào (chỉ có tiêu đề, dòng mẫu hoặc dòng trống). Vui lòng điền thông tin cán bộ rồi tải lên lại.',
+  },
+  SENDER_OUT_OF_SCOPE: {
+    severity: 'error',
+    message: (p) =>
+      `Dòng "Đơn vị cung cấp" ghi${quoted(p)}, không phải đơn vị được cấp đường dẫn tải lên này${p.detail ? ` (${p.detail})` : ''}. Vui lòng tải lên đúng danh sách của đơn vị mình.`,
+  },
+  SENDER_UNKNOWN: {
+    severity: 'warning',
+    message: () =>
+      'Dòng "Đơn vị cung cấp" chưa ghi tên đơn vị (hoặc ghi không rõ). Nên ghi rõ, ví dụ "Đơn vị cung cấp: UBND huyện Phù Cát".',
+  },
+  LEGACY_ENCODING_CONVERTED: {
+    severity: 'warning',
+    message: (p) =>
+      `Chữ được gõ bằng bảng mã cũ (${p.detail ?? 'TCVN3'}) và đã được chuyển sang Unicode thành${p.result ? ` "${p.result}"` : ''}. Vui lòng kiểm tra lại; lần sau nên gõ bằng bảng mã Unicode (phông Times New Roman).`,
+  },
+
+  // ── Rows ─────────────────────────────────────────────────────────────────────────────────────────────
+  SAMPLE_ROW_SKIPPED: {
+    severity: 'warning',
+    message: () => 'Đây là dòng mẫu của biểu mẫu (Nguyễn Văn A, Nguyễn Văn B, Lê Văn C) nên đã được bỏ qua. Nên xóa các dòng mẫu khỏi danh sách.',
+  },
+
+  NAME_REQUIRED: { severity: 'error', message: () => 'Chưa ghi họ và tên. Vui lòng ghi đầy đủ họ và tên cán bộ.' },
+  NAME_INVALID: {
+    severity: 'error',
+    message: (p) =>
+      `Họ và tên${quoted(p)} không hợp lệ: chỉ được có chữ cái và khoảng trắng, không có chữ số hay ký hiệu. Vui lòng ghi lại họ và tên đúng như trên CCCD.`,
+  },
+  NAME_FORMULA: {
+    severity: 'error',
+    message: () =>
+      'Ô họ và tên bắt đầu bằng ký tự =, +, - hoặc @ hoặc chứa đường dẫn web. Vui lòng chỉ ghi họ và tên cán bộ.',
+  },
+
+  UNIT_REQUIRED: {
+    severity: 'error',
+    message: () => 'Chưa ghi đơn vị công tác. Vui lòng ghi bộ phận một cửa nơi cán bộ làm việc, ví dụ "BPMC xã Cát Hanh".',
+  },
+  UNIT_UNKNOWN: {
+    severity: 'error',
+    message: (p) => `Không nhận ra đơn vị${quoted(p)}.${suggest(p)} Vui lòng ghi đúng tên xã, phường, thị trấn hoặc huyện.`,
+  },
+  UNIT_OUT_OF_SCOPE: {
+    severity: 'error',
+    message: (p) =>
+      `Đơn vị${quoted(p)} không thuộc phạm vi của đơn vị gửi danh sách${p.detail ? ` (${p.detail})` : ''}. Mỗi huyện chỉ gửi danh sách của huyện và các xã, phường, thị trấn trực thuộc.${suggest(p)}`,
+  },
+  UNIT_AMBIGUOUS: {
+    severity: 'error',
+    message: (p) => `Tên đơn vị${quoted(p)} chưa rõ là đơn vị nào.${suggest(p)} Vui lòng ghi rõ "huyện", "xã", "phường" hoặc "thị trấn".`,
+  },
+  UNIT_INEXACT: {
+    severity: 'warning',
+    message: (p) =>
+      `Đơn vị${quoted(p)} được hiểu là "${p.result ?? ''}". Vui lòng kiểm tra lại và ghi đúng tên có dấu, đúng loại đơn vị.`,
+  },
+
+  ID_REQUIRED: { severity: 'error', message: () => 'Chưa ghi số CMND/CCCD. Vui lòng ghi số CCCD (12 chữ số) hoặc CMND (9 chữ số).' },
+  ID_NOT_DIGITS: {
+    severity: 'error',
+    message: () => 'Số CMND/CCCD chỉ được có chữ số. Vui lòng ghi lại số CCCD (12 chữ số) hoặc CMND (9 chữ số).',
+  },
+  ID_LENGTH: {
+    severity: 'error',
+    message: (p) =>
+      `Số CMND/CCCD có ${p.detail ?? 'số'} chữ số, không đúng: CCCD có 12 chữ số, CMND có 9 chữ số. Vui lòng kiểm tra lại (có thể thiếu hoặc thừa một chữ số).`,
+  },
+  ID_PROVINCE_CODE: {
+    severity: 'error',
+    message: () =>
+      'Số CCCD không đúng: 3 chữ số đầu phải là mã tỉnh nơi đăng ký khai sinh (ví dụ 052 là Bình Định). Vui lòng kiểm tra lại.',
+  },
+  ID_BIRTH_YEAR: {
+    severity: 'error',
+    message: () =>
+      'Số CCCD không đúng: chữ số thứ 4 đến 6 (giới tính và năm sinh) cho thấy người này chưa đủ 18 tuổi hoặc quá 100 tuổi. Vui lòng kiểm tra lại.',
+  },
+  ID_LEADING_ZERO_RESTORED: {
+    severity: 'warning',
+    message: () =>
+      'Số CMND/CCCD được nhập dạng số nên mất chữ số 0 ở đầu; hệ thống đã tự thêm lại. Lần sau nên định dạng cột này là Văn bản (Text).',
+  },
+  ID_DUPLICATE: {
+    severity: 'error',
+    message: (p) => `Số CMND/CCCD này bị trùng với dòng khác${otherRows(p)}. Mỗi người chỉ ghi một lần; vui lòng kiểm tra lại.`,
+  },
+  ID_ON_OTHER_ROSTER: {
+    severity: 'warning',
+    message: (p) =>
+      `Người có số CMND/CCCD này đang có trong danh sách của đơn vị khác${p.detail ? ` (${p.detail})` : ''}. Nếu cán bộ đã chuyển công tác, vui lòng báo Trung tâm Phục vụ hành chính công tỉnh.`,
+  },
+
+  PHONE_REQUIRED: {
+    severity: 'error',
+    message: () => 'Chưa ghi số điện thoại di động. Cổng Dịch vụ công quốc gia gửi mã OTP đến số này nên bắt buộc phải có.',
+  },
+  PHONE_INVALID: {
+    severity: 'error',
+    message: () =>
+      'Số điện thoại không đúng: số di động có 10 chữ số, bắt đầu bằng 0 (ví dụ 0912 345 678). Vui lòng kiểm tra lại.',
+  },
+  PHONE_NOT_MOBILE: {
+    severity: 'error',
+    message: () =>
+      'Đây không phải số điện thoại di động (có thể là số máy bàn) nên không nhận được mã OTP. Vui lòng ghi số di động chính chủ của cán bộ.',
+  },
+  PHONE_LEADING_ZERO_RESTORED: {
+    severity: 'warning',
+    message: () =>
+      'Số điện thoại được nhập dạng số nên mất chữ số 0 ở đầu; hệ thống đã tự thêm lại. Lần sau nên định dạng cột này là Văn bản (Text).',
+  },
+  PHONE_CONVERTED_2018: {
+    severity: 'warning',
+    message: () =>
+      'Số điện thoại 11 số (đầu số cũ) đã được chuyển sang 10 số theo quy định chuyển đổi năm 2018. Vui lòng kiểm tra lại với cán bộ.',
+  },
+  PHONE_DUPLICATE: {
+    severity: 'error',
+    message: (p) =>
+      `Số điện thoại này bị trùng với dòng khác${otherRows(p)}. Mỗi cán bộ phải dùng số di động chính chủ của mình; vui lòng kiểm tra lại.`,
+  },
+} as const satisfies Record<string, Entry>;
+
+export type IssueCode = keyof typeof ISSUES;
+export const ISSUE_CODES = Object.keys(ISSUES) as IssueCode[];
