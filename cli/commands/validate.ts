@@ -1,0 +1,116 @@
+/**
+ * `validate FILE --unit CODE [--form roster] [--json] [--out ANNOTATED.xlsx]` — contract 1 of DESIGN.md.
+ * Exit 0 accepted, 1 rejected (an unreadable or hostile file is a rejected file), 2 misuse.
+ */
+import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { InputError } from '../../shared/errors.js';
+import { DEFAULT_LIMITS, validate } from '../../shared/validate.js';
+import { FORMS, type FormName, type Issue, type Verdict, verdictJson } from '../../shared/verdict.js';
+import { isUploaderUnit, unitByCode } from '../../shared/vn/units.js';
+import { annotate } from '../../shared/workbook/annotate.js';
+
+const USAGE = 'Cách dùng: npm run cli -- validate TỆP --unit MÃ_ĐƠN_VỊ [--form roster] [--json] [--out TỆP_ĐÁNH_DẤU.xlsx]';
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(args);
+  const [file] = positionals;
+  if (!file || positionals.length > 1) throw new InputError(USAGE);
+  const unit = values.unit;
+  if (!unit) throw new InputError(`Thiếu --unit.\n${USAGE}`);
+  if (!isUploaderUnit(unit)) {
+    throw new InputError(`Mã đơn vị "${unit}" không phải là huyện, thị xã, thành phố hoặc sở, ban của tỉnh Bình Định.`);
+  }
+  const form = values.form ?? 'roster';
+  if (!isForm(form)) throw new InputError(`Biểu mẫu "${form}" không được hỗ trợ (chỉ có: ${FORMS.join(', ')}).`);
+
+  const bytes = readAtMost(file, DEFAULT_LIMITS.maxFileBytes + 1);
+  const verdict = await validate(bytes, { unit, form, fileName: basename(file) });
+  if (values.out) writeFileSync(values.out, await annotate(bytes, verdict, basename(file)));
+
+  process.stdout.write(values.json ? `${JSON.stringify(verdictJson(verdict))}\n` : summarize(verdict, basename(file)));
+  return verdict.accepted ? 0 : 1;
+}
+
+function parseOptions(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        unit: { type: 'string' },
+        form: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        out: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new InputError(`Tùy chọn không hợp lệ.\n${USAGE}`, { cause: error });
+  }
+}
+
+function isForm(value: string): value is FormName {
+  return (FORMS as readonly string[]).includes(value);
+}
+
+/** Reads no more than `limit` bytes: a hostile multi-gigabyte file is rejected by size, not read whole. */
+function readAtMost(file: string, limit: number): Uint8Array {
+  let size: number;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new Error('not a regular file');
+    size = stat.size;
+  } catch (error) {
+    throw new InputError(`Không tìm thấy tệp "${file}".`, { cause: error });
+  }
+  const buffer = Buffer.alloc(Math.min(size, limit));
+  const fd = openSync(file, 'r');
+  try {
+    let offset = 0;
+    while (offset < buffer.length) {
+      const read = readSync(fd, buffer, offset, buffer.length - offset, offset);
+      if (read === 0) break;
+      offset += read;
+    }
+    return buffer.subarray(0, offset);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const COLUMN_LABELS: Record<string, string> = {
+  name: 'Họ và tên',
+  unit: 'Đơn vị',
+  idNumber: 'CMND/CCCD',
+  phone: 'Số điện thoại',
+};
+
+/** A readable Vietnamese summary for the centre's staff; no ID or phone number is printed. */
+function summarize(verdict: Verdict, fileName: string): string {
+  const unitName = unitByCode(verdict.unit)?.name ?? verdict.unit;
+  const errors = verdict.issues.filter((i) => i.severity === 'error').length;
+  const warnings = verdict.issues.length - errors;
+  const lines = [
+    `Tệp: ${fileName}`,
+    `Đơn vị gửi: ${unitName} (${verdict.unit})`,
+    `Kết quả: ${verdict.accepted ? 'ĐƯỢC CHẤP NHẬN' : 'KHÔNG ĐƯỢC CHẤP NHẬN'}`,
+    `Số cán bộ đọc được: ${verdict.rows.length} (hợp lệ: ${verdict.rows.filter((r) => r.ok).length})`,
+    `Dòng bỏ qua: ${verdict.skipped.length} · Lỗi: ${errors} · Cảnh báo: ${warnings}`,
+  ];
+  if (verdict.issues.length > 0) lines.push('', ...issueTable(verdict.issues));
+  return `${lines.join('\n')}\n`;
+}
+
+function issueTable(issues: Issue[]): string[] {
+  const header = ['Dòng', 'Cột', 'Mức độ', 'Nội dung'];
+  const body = issues.map((i) => [
+    i.row === null ? '—' : String(i.row),
+    i.column ? (COLUMN_LABELS[i.column] ?? i.column) : '—',
+    i.severity === 'error' ? 'Lỗi' : 'Cảnh báo',
+    i.message,
+  ]);
+  const widths = [0, 1, 2].map((c) => Math.max(header[c]!.length, ...body.map((r) => r[c]!.length)));
+  const format = (r: string[]) => r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join('  ');
+  return [format(header), ...body.map(format)];
+}

@@ -1,0 +1,312 @@
+/**
+ * `validate(bytes, context) → Verdict`: the roster engine. Pure (no AWS): read the workbook, find the
+ * Appendix 2 table, classify every row below the header (data, blank, sample, footer), normalize each
+ * field with the Vietnamese rules, and find duplicates within the file.
+ */
+import { InputError } from './errors.js';
+import { FOOTER_TITLES, PLACE_AND_DATE_LINE, SAMPLE_NAMES, SAMPLE_UNITS } from './forms/roster.js';
+import type { IssueCode, IssueParams } from './issues.js';
+import {
+  type FormName,
+  type Issue,
+  makeIssue,
+  ROSTER_COLUMNS,
+  type RosterColumn,
+  type RosterRow,
+  type SkippedRow,
+  type TableLocation,
+  type Verdict,
+} from './verdict.js';
+import { normalizeIdNumber } from './vn/id-number.js';
+import { decodeLegacyText } from './vn/legacy-encoding.js';
+import { normalizeName } from './vn/name.js';
+import { normalizePhone } from './vn/phone.js';
+import { foldText, cleanText, toneKey } from './vn/text.js';
+import type { FieldResult } from './vn/types.js';
+import { isUploaderUnit, resolveSender, resolveUnit, unitByCode } from './vn/units.js';
+import { findTable } from './workbook/find-table.js';
+import { DEFAULT_READ_LIMITS, readWorkbook } from './workbook/read.js';
+import type { Cell, SheetRow } from './workbook/types.js';
+
+export interface ValidateContext {
+  /** The uploader: a district-level unit code or a department code. */
+  unit: string;
+  form: FormName;
+  fileName: string;
+  /** The moment of upload; fixes the year used for the age check. */
+  now?: Date;
+  limits?: Partial<ValidateLimits>;
+}
+
+export interface ValidateLimits {
+  maxFileBytes: number;
+  maxUncompressedBytes: number;
+  /** Data rows (blank, sample and footer rows not counted). */
+  maxDataRows: number;
+}
+
+export const DEFAULT_LIMITS: ValidateLimits = {
+  maxFileBytes: DEFAULT_READ_LIMITS.maxFileBytes,
+  maxUncompressedBytes: DEFAULT_READ_LIMITS.maxUncompressedBytes,
+  maxDataRows: 20_000,
+};
+
+const VIETNAM_UTC_OFFSET_MS = 7 * 3600_000;
+const SAMPLE_NAME_KEYS = new Set(SAMPLE_NAMES.map(toneKey));
+const SAMPLE_UNIT_KEYS = new Set(SAMPLE_UNITS.map(toneKey));
+const FOOTER_TITLE_KEYS = new Set(FOOTER_TITLES.map(foldSignature));
+
+export async function validate(bytes: Uint8Array, context: ValidateContext): Promise<Verdict> {
+  if (!isUploaderUnit(context.unit)) throw new InputError(`Mã đơn vị không hợp lệ: ${context.unit}`);
+  const limits = { ...DEFAULT_LIMITS, ...context.limits };
+  const base = { form: context.form, unit: context.unit };
+  const rejectFile = (code: IssueCode, params?: IssueParams, table?: TableLocation): Verdict => ({
+    ...base,
+    accepted: false,
+    rows: [],
+    issues: [makeIssue(code, {}, params)],
+    skipped: [],
+    ...(table ? { table } : {}),
+  });
+
+  const read = await readWorkbook(bytes, context.fileName, limits);
+  if (!read.ok) return rejectFile(read.code, read.params);
+  const match = findTable(read.workbook);
+  if (!match.ok) return rejectFile(match.code, match.params);
+
+  const { columns } = match;
+  const table: TableLocation = {
+    sheet: match.sheet.name,
+    headerRow: match.headerRow,
+    columns: {
+      name: columns.nameFirst ?? columns.name,
+      ...(columns.nameFirst !== undefined && columns.nameLast !== undefined ? { nameExtra: columns.nameLast } : {}),
+      unit: columns.unit,
+      idNumber: columns.idNumber,
+      phone: columns.phone,
+    },
+  };
+
+  const fileIssues: Issue[] = [];
+  const senderIssue = checkSender(match.senderText, context.unit);
+  if (senderIssue) fileIssues.push(senderIssue);
+
+  const dataRows: SheetRow[] = [];
+  const skipped: SkippedRow[] = [];
+  const rowIssues: Issue[] = [];
+  let inFooter = false;
+  let previousRow = match.headerEndRow;
+  for (const sheetRow of match.dataRows) {
+    // Readers keep only non-empty rows; the empty ones in between are blank rows of the table (or of the footer).
+    for (let gap = previousRow + 1; gap < sheetRow.row; gap++) skipped.push({ row: gap, reason: inFooter ? 'footer' : 'blank' });
+    previousRow = sheetRow.row;
+    const fields = extractFields(sheetRow, table);
+    if (inFooter || isFooterRow(fields)) {
+      inFooter = true;
+      skipped.push({ row: sheetRow.row, reason: 'footer' });
+    } else if (!fields.name && !fields.unit && !fields.idNumber && !fields.phone) {
+      skipped.push({ row: sheetRow.row, reason: 'blank' });
+    } else if (isSampleRow(fields)) {
+      skipped.push({ row: sheetRow.row, reason: 'sample' });
+      rowIssues.push(makeIssue('SAMPLE_ROW_SKIPPED', { row: sheetRow.row }));
+    } else {
+      dataRows.push(sheetRow);
+      // Stop early: a hostile file must not cost time in proportion to what it claims beyond the bound.
+      if (dataRows.length > limits.maxDataRows) {
+        return rejectFile('FILE_TOO_MANY_ROWS', { limit: limits.maxDataRows.toLocaleString('vi-VN') }, table);
+      }
+    }
+  }
+
+  const uploadYear = new Date((context.now ?? new Date()).getTime() + VIETNAM_UTC_OFFSET_MS).getUTCFullYear();
+  const rows: RosterRow[] = dataRows.map((sheetRow) => {
+    const { row, issues } = validateRow(sheetRow, table, context.unit, uploadYear);
+    rowIssues.push(...issues);
+    return row;
+  });
+  rowIssues.push(...duplicateIssues(rows, 'idNumber', 'ID_DUPLICATE'), ...duplicateIssues(rows, 'phone', 'PHONE_DUPLICATE'));
+
+  const erroneousRows = new Set(rowIssues.filter((i) => i.severity === 'error').map((i) => i.row));
+  for (const row of rows) row.ok = !erroneousRows.has(row.row);
+  if (rows.length === 0) fileIssues.push(makeIssue('FILE_NO_DATA_ROWS'));
+
+  const issues = [...fileIssues, ...rowIssues.sort(byPosition)];
+  return {
+    ...base,
+    accepted: rows.length > 0 && !issues.some((i) => i.severity === 'error'),
+    rows,
+    issues,
+    skipped,
+    table,
+  };
+}
+
+/** The cell texts of one row, legacy encodings decoded, by logical column. */
+interface RowFields {
+  name: string;
+  unit: string;
+  idNumber: string;
+  phone: string;
+  /** Every non-empty cell of the row (any column), cleaned: for footer detection. */
+  allText: string[];
+}
+
+function cellAt(sheetRow: SheetRow, column: number | undefined): Cell | null {
+  return column === undefined ? null : (sheetRow.cells[column - 1] ?? null);
+}
+
+function textOf(cell: Cell | null): string {
+  return cell ? cleanText(decodeLegacyText(cell.text).text) : '';
+}
+
+function extractFields(sheetRow: SheetRow, table: TableLocation): RowFields {
+  const { columns } = table;
+  return {
+    name: [textOf(cellAt(sheetRow, columns.name)), textOf(cellAt(sheetRow, columns.nameExtra))].filter(Boolean).join(' '),
+    unit: textOf(cellAt(sheetRow, columns.unit)),
+    idNumber: textOf(cellAt(sheetRow, columns.idNumber)),
+    phone: textOf(cellAt(sheetRow, columns.phone)),
+    allText: sheetRow.cells.flatMap((cell) => (cell ? [textOf(cell)] : [])).filter(Boolean),
+  };
+}
+
+function foldSignature(text: string): string {
+  return foldText(text).replace(/[.:]/g, '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The signature block under the table: its ID and phone cells hold no number, and one of its texts is a
+ * place-and-date line or a signing title. The number test keeps a real official whose unit happens to
+ * read like a title from ending the table.
+ */
+function isFooterRow(fields: RowFields): boolean {
+  if (/\d/.test(fields.idNumber) || /\d/.test(fields.phone)) return false;
+  return fields.allText.some((text) => {
+    const folded = foldSignature(text);
+    return PLACE_AND_DATE_LINE.test(folded) || FOOTER_TITLE_KEYS.has(folded);
+  });
+}
+
+function isSampleRow(fields: RowFields): boolean {
+  return (
+    !fields.idNumber &&
+    !fields.phone &&
+    SAMPLE_NAME_KEYS.has(toneKey(fields.name)) &&
+    (fields.unit === '' || SAMPLE_UNIT_KEYS.has(toneKey(fields.unit)))
+  );
+}
+
+function validateRow(
+  sheetRow: SheetRow,
+  table: TableLocation,
+  uploaderUnit: string,
+  uploadYear: number,
+): { row: RosterRow; issues: Issue[] } {
+  const at = sheetRow.row;
+  const issues: Issue[] = [];
+  const legacy = (column: RosterColumn, cells: (Cell | null)[]) => {
+    for (const cell of cells) {
+      if (!cell || cell.numeric) continue;
+      const decoded = decodeLegacyText(cell.text);
+      if (decoded.encoding) {
+        issues.push(
+          makeIssue('LEGACY_ENCODING_CONVERTED', { row: at, column }, { detail: decoded.encoding, result: cleanText(decoded.text) }),
+        );
+      }
+    }
+  };
+  const { columns } = table;
+  const nameCells = [cellAt(sheetRow, columns.name), cellAt(sheetRow, columns.nameExtra)];
+  legacy('name', nameCells);
+  legacy('unit', [cellAt(sheetRow, columns.unit)]);
+
+  const decodedCell = (cell: Cell | null): Cell | null =>
+    cell && !cell.numeric ? { text: decodeLegacyText(cell.text).text, numeric: false } : cell;
+  const joinedName = nameCells
+    .map(decodedCell)
+    .filter((c): c is Cell => c !== null && c.text.trim() !== '')
+    .map((c) => c.text);
+  const name = normalizeName(joinedName.length > 0 ? { text: joinedName.join(' '), numeric: false } : null);
+  const idNumber = normalizeIdNumber(cellAt(sheetRow, columns.idNumber), uploadYear);
+  const phone = normalizePhone(cellAt(sheetRow, columns.phone));
+  const unitText = textOf(cellAt(sheetRow, columns.unit));
+
+  const record = (column: RosterColumn, result: FieldResult) => {
+    if (result.ok) for (const warning of result.warnings) issues.push(makeIssue(warning, { row: at, column }));
+    else issues.push(makeIssue(result.error, { row: at, column }, result.params));
+  };
+  record('name', name);
+  record('idNumber', idNumber);
+  record('phone', phone);
+
+  let unitCode: string | null = null;
+  if (!unitText) {
+    issues.push(makeIssue('UNIT_REQUIRED', { row: at, column: 'unit' }));
+  } else {
+    const resolved = resolveUnit(unitText, uploaderUnit);
+    if (resolved.ok) {
+      unitCode = resolved.code;
+      if (resolved.inexact) {
+        issues.push(
+          makeIssue('UNIT_INEXACT', { row: at, column: 'unit' }, { value: unitText, result: unitByCode(resolved.code)?.name ?? resolved.code }),
+        );
+      }
+    } else {
+      const uploader = unitByCode(uploaderUnit)?.name;
+      issues.push(
+        makeIssue(resolved.error, { row: at, column: 'unit' }, {
+          value: unitText,
+          candidates: resolved.candidates,
+          ...(uploader ? { detail: uploader } : {}),
+        }),
+      );
+    }
+  }
+
+  return {
+    row: {
+      row: at,
+      name: name.value,
+      unitCode,
+      idNumber: idNumber.value,
+      phone: phone.value,
+      ok: !issues.some((i) => i.severity === 'error'),
+    },
+    issues,
+  };
+}
+
+/** The same ID (or phone) on two rows: an error on every one of them, naming the others. */
+function duplicateIssues(rows: RosterRow[], column: 'idNumber' | 'phone', code: IssueCode): Issue[] {
+  const byValue = new Map<string, number[]>();
+  for (const row of rows) {
+    const value = row[column];
+    if (!value) continue;
+    const list = byValue.get(value);
+    if (list) list.push(row.row);
+    else byValue.set(value, [row.row]);
+  }
+  const issues: Issue[] = [];
+  for (const rowNumbers of byValue.values()) {
+    if (rowNumbers.length < 2) continue;
+    for (const at of rowNumbers) {
+      issues.push(makeIssue(code, { row: at, column }, { rows: rowNumbers.filter((r) => r !== at) }));
+    }
+  }
+  return issues;
+}
+
+function checkSender(senderText: string | null, uploaderUnit: string): Issue | null {
+  if (senderText === null) return null;
+  const text = cleanText(decodeLegacyText(senderText).text);
+  const sender = resolveSender(text, uploaderUnit);
+  if (sender.kind === 'match') return null;
+  if (sender.kind === 'unknown') return makeIssue('SENDER_UNKNOWN');
+  return makeIssue('SENDER_OUT_OF_SCOPE', {}, { value: sender.name, detail: unitByCode(uploaderUnit)?.name ?? uploaderUnit });
+}
+
+const COLUMN_ORDER = new Map<RosterColumn | null, number>([[null, -1], ...ROSTER_COLUMNS.map((c, i) => [c, i] as const)]);
+
+function byPosition(a: Issue, b: Issue): number {
+  return (a.row ?? 0) - (b.row ?? 0) || (COLUMN_ORDER.get(a.column) ?? 0) - (COLUMN_ORDER.get(b.column) ?? 0);
+}
