@@ -91,7 +91,7 @@ export async function validate(bytes: Uint8Array, context: ValidateContext): Pro
   const senderIssue = checkSender(match.senderText, context.unit);
   if (senderIssue) fileIssues.push(senderIssue);
 
-  const dataRows: SheetRow[] = [];
+  const dataRows: RowFields[] = [];
   const skipped: SkippedRow[] = [];
   const rowIssues: Issue[] = [];
   let inFooter = false;
@@ -110,7 +110,7 @@ export async function validate(bytes: Uint8Array, context: ValidateContext): Pro
       skipped.push({ row: sheetRow.row, reason: 'sample' });
       rowIssues.push(makeIssue('SAMPLE_ROW_SKIPPED', { row: sheetRow.row }));
     } else {
-      dataRows.push(sheetRow);
+      dataRows.push(fields);
       // Stop early: a hostile file must not cost time in proportion to what it claims beyond the bound.
       if (dataRows.length > limits.maxDataRows) {
         return rejectFile('FILE_TOO_MANY_ROWS', { limit: limits.maxDataRows.toLocaleString('vi-VN') }, table);
@@ -119,8 +119,9 @@ export async function validate(bytes: Uint8Array, context: ValidateContext): Pro
   }
 
   const uploadYear = new Date((context.now ?? new Date()).getTime() + VIETNAM_UTC_OFFSET_MS).getUTCFullYear();
-  const rows: RosterRow[] = dataRows.map((sheetRow) => {
-    const { row, issues } = validateRow(sheetRow, table, context.unit, uploadYear);
+  const resolve = cachedUnitResolver(context.unit);
+  const rows: RosterRow[] = dataRows.map((fields) => {
+    const { row, issues } = validateRow(fields, context.unit, resolve, uploadYear);
     rowIssues.push(...issues);
     return row;
   });
@@ -141,33 +142,55 @@ export async function validate(bytes: Uint8Array, context: ValidateContext): Pro
   };
 }
 
-/** The cell texts of one row, legacy encodings decoded, by logical column. */
+/** One row's cells by logical column, legacy encodings decoded once, and their cleaned texts. */
 interface RowFields {
+  row: number;
+  sheetRow: SheetRow;
+  nameCells: Cell[];
+  unitCell: Cell | null;
+  idCell: Cell | null;
+  phoneCell: Cell | null;
   name: string;
   unit: string;
   idNumber: string;
   phone: string;
-  /** Every non-empty cell of the row (any column), cleaned: for footer detection. */
-  allText: string[];
-}
-
-function cellAt(sheetRow: SheetRow, column: number | undefined): Cell | null {
-  return column === undefined ? null : (sheetRow.cells[column - 1] ?? null);
-}
-
-function textOf(cell: Cell | null): string {
-  return cell ? cleanText(decodeLegacyText(cell.text).text) : '';
+  legacy: { column: RosterColumn; encoding: string; text: string }[];
 }
 
 function extractFields(sheetRow: SheetRow, table: TableLocation): RowFields {
   const { columns } = table;
-  return {
-    name: [textOf(cellAt(sheetRow, columns.name)), textOf(cellAt(sheetRow, columns.nameExtra))].filter(Boolean).join(' '),
-    unit: textOf(cellAt(sheetRow, columns.unit)),
-    idNumber: textOf(cellAt(sheetRow, columns.idNumber)),
-    phone: textOf(cellAt(sheetRow, columns.phone)),
-    allText: sheetRow.cells.flatMap((cell) => (cell ? [textOf(cell)] : [])).filter(Boolean),
+  const legacy: RowFields['legacy'] = [];
+  const decoded = (column: RosterColumn, index: number | undefined): Cell | null => {
+    const cell = index === undefined ? null : (sheetRow.cells[index - 1] ?? null);
+    if (!cell || cell.numeric) return cell;
+    const result = decodeLegacyText(cell.text);
+    if (!result.encoding) return cell;
+    legacy.push({ column, encoding: result.encoding, text: cleanText(result.text) });
+    return { text: result.text, numeric: false };
   };
+  const nameCells = [decoded('name', columns.name), decoded('name', columns.nameExtra)].filter(
+    (cell): cell is Cell => cell !== null && cleanText(cell.text) !== '',
+  );
+  const unitCell = decoded('unit', columns.unit);
+  const idCell = cellAt(sheetRow, columns.idNumber);
+  const phoneCell = cellAt(sheetRow, columns.phone);
+  return {
+    row: sheetRow.row,
+    sheetRow,
+    nameCells,
+    unitCell,
+    idCell,
+    phoneCell,
+    name: cleanText(nameCells.map((c) => c.text).join(' ')),
+    unit: unitCell ? cleanText(unitCell.text) : '',
+    idNumber: idCell ? cleanText(idCell.text) : '',
+    phone: phoneCell ? cleanText(phoneCell.text) : '',
+    legacy,
+  };
+}
+
+function cellAt(sheetRow: SheetRow, column: number | undefined): Cell | null {
+  return column === undefined ? null : (sheetRow.cells[column - 1] ?? null);
 }
 
 function foldSignature(text: string): string {
@@ -175,14 +198,15 @@ function foldSignature(text: string): string {
 }
 
 /**
- * The signature block under the table: its ID and phone cells hold no number, and one of its texts is a
- * place-and-date line or a signing title. The number test keeps a real official whose unit happens to
- * read like a title from ending the table.
+ * The signature block under the table: its ID and phone cells hold no number, and one of its texts (in any
+ * column) is a place-and-date line or a signing title. The number test keeps a real official whose unit
+ * happens to read like a title from ending the table.
  */
 function isFooterRow(fields: RowFields): boolean {
   if (/\d/.test(fields.idNumber) || /\d/.test(fields.phone)) return false;
-  return fields.allText.some((text) => {
-    const folded = foldSignature(text);
+  return fields.sheetRow.cells.some((cell) => {
+    if (!cell || cell.numeric) return false;
+    const folded = foldSignature(decodeLegacyText(cell.text).text);
     return PLACE_AND_DATE_LINE.test(folded) || FOOTER_TITLE_KEYS.has(folded);
   });
 }
@@ -196,40 +220,29 @@ function isSampleRow(fields: RowFields): boolean {
   );
 }
 
-function validateRow(
-  sheetRow: SheetRow,
-  table: TableLocation,
-  uploaderUnit: string,
-  uploadYear: number,
-): { row: RosterRow; issues: Issue[] } {
-  const at = sheetRow.row;
-  const issues: Issue[] = [];
-  const legacy = (column: RosterColumn, cells: (Cell | null)[]) => {
-    for (const cell of cells) {
-      if (!cell || cell.numeric) continue;
-      const decoded = decodeLegacyText(cell.text);
-      if (decoded.encoding) {
-        issues.push(
-          makeIssue('LEGACY_ENCODING_CONVERTED', { row: at, column }, { detail: decoded.encoding, result: cleanText(decoded.text) }),
-        );
-      }
-    }
-  };
-  const { columns } = table;
-  const nameCells = [cellAt(sheetRow, columns.name), cellAt(sheetRow, columns.nameExtra)];
-  legacy('name', nameCells);
-  legacy('unit', [cellAt(sheetRow, columns.unit)]);
+type UnitResolver = (text: string) => ReturnType<typeof resolveUnit>;
 
-  const decodedCell = (cell: Cell | null): Cell | null =>
-    cell && !cell.numeric ? { text: decodeLegacyText(cell.text).text, numeric: false } : cell;
-  const joinedName = nameCells
-    .map(decodedCell)
-    .filter((c): c is Cell => c !== null && c.text.trim() !== '')
-    .map((c) => c.text);
-  const name = normalizeName(joinedName.length > 0 ? { text: joinedName.join(' '), numeric: false } : null);
-  const idNumber = normalizeIdNumber(cellAt(sheetRow, columns.idNumber), uploadYear);
-  const phone = normalizePhone(cellAt(sheetRow, columns.phone));
-  const unitText = textOf(cellAt(sheetRow, columns.unit));
+/** A roster names the same few units thousands of times: resolve each distinct text once per file. */
+function cachedUnitResolver(uploaderUnit: string): UnitResolver {
+  const cache = new Map<string, ReturnType<typeof resolveUnit>>();
+  return (text) => {
+    let resolution = cache.get(text);
+    if (!resolution) {
+      resolution = resolveUnit(text, uploaderUnit);
+      cache.set(text, resolution);
+    }
+    return resolution;
+  };
+}
+
+function validateRow(fields: RowFields, uploaderUnit: string, resolve: UnitResolver, uploadYear: number): { row: RosterRow; issues: Issue[] } {
+  const at = fields.row;
+  const issues: Issue[] = fields.legacy.map((l) =>
+    makeIssue('LEGACY_ENCODING_CONVERTED', { row: at, column: l.column }, { detail: l.encoding, result: l.text }),
+  );
+  const name = normalizeName(fields.nameCells.length > 0 ? { text: fields.name, numeric: false } : null);
+  const idNumber = normalizeIdNumber(fields.idCell, uploadYear);
+  const phone = normalizePhone(fields.phoneCell);
 
   const record = (column: RosterColumn, result: FieldResult) => {
     if (result.ok) for (const warning of result.warnings) issues.push(makeIssue(warning, { row: at, column }));
@@ -240,22 +253,21 @@ function validateRow(
   record('phone', phone);
 
   let unitCode: string | null = null;
-  if (!unitText) {
+  if (!fields.unit) {
     issues.push(makeIssue('UNIT_REQUIRED', { row: at, column: 'unit' }));
   } else {
-    const resolved = resolveUnit(unitText, uploaderUnit);
+    const resolved = resolve(fields.unit);
     if (resolved.ok) {
       unitCode = resolved.code;
       if (resolved.inexact) {
-        issues.push(
-          makeIssue('UNIT_INEXACT', { row: at, column: 'unit' }, { value: unitText, result: unitByCode(resolved.code)?.name ?? resolved.code }),
-        );
+        const result = unitByCode(resolved.code)?.name ?? resolved.code;
+        issues.push(makeIssue('UNIT_INEXACT', { row: at, column: 'unit' }, { value: fields.unit, result }));
       }
     } else {
       const uploader = unitByCode(uploaderUnit)?.name;
       issues.push(
         makeIssue(resolved.error, { row: at, column: 'unit' }, {
-          value: unitText,
+          value: fields.unit,
           candidates: resolved.candidates,
           ...(uploader ? { detail: uploader } : {}),
         }),
@@ -264,14 +276,7 @@ function validateRow(
   }
 
   return {
-    row: {
-      row: at,
-      name: name.value,
-      unitCode,
-      idNumber: idNumber.value,
-      phone: phone.value,
-      ok: !issues.some((i) => i.severity === 'error'),
-    },
+    row: { row: at, name: name.value, unitCode, idNumber: idNumber.value, phone: phone.value, ok: true },
     issues,
   };
 }
