@@ -1,0 +1,240 @@
+/**
+ * The annotated copy a clerk gets back: their own workbook (a CSV becomes an .xlsx holding its cells) with
+ * each cell that has an error filled red and each cell with a warning filled yellow, a note on the cell
+ * with the Vietnamese message(s), and a sheet "Lỗi" listing every issue. Never throws: if the original
+ * cannot be reopened, the copy holds the "Lỗi" sheet alone.
+ */
+import ExcelJS from 'exceljs';
+import type { Issue, RosterColumn, Severity, TableLocation, Verdict } from '../verdict.js';
+import { readCsv } from './csv.js';
+import { sniffFile } from './read.js';
+import { loadExcelWorkbook } from './xlsx.js';
+
+export const ISSUES_SHEET_NAME = 'Lỗi';
+/** Used instead when the roster itself sits on a sheet called "Lỗi". */
+export const ISSUES_SHEET_FALLBACK_NAME = 'Danh sách lỗi';
+/** First line of every note we write; how a re-uploaded annotated file's old marks are recognized. */
+export const NOTE_HEADING = 'Kết quả kiểm tra danh sách:';
+
+/** Excel's own "Bad" and "Neutral" cell styles, which clerks already know. */
+export const SEVERITY_STYLE = {
+  error: { fill: 'FFFFC7CE', font: 'FF9C0006', label: 'Lỗi' },
+  warning: { fill: 'FFFFEB9C', font: 'FF9C5700', label: 'Cảnh báo' },
+} as const satisfies Record<Severity, { fill: string; font: string; label: string }>;
+
+export const COLUMN_LABELS = {
+  name: 'Họ và tên',
+  unit: 'Đơn vị',
+  idNumber: 'CMND/CCCD',
+  phone: 'Số điện thoại',
+} as const satisfies Record<RosterColumn, string>;
+const NO_COLUMN_LABEL = '—';
+
+const FONT_NAME = 'Times New Roman';
+const ISSUES_SHEET_COLUMNS = [
+  { header: 'Dòng', width: 8 },
+  { header: 'Cột', width: 16 },
+  { header: 'Mức độ', width: 11 },
+  { header: 'Mã', width: 30 },
+  { header: 'Nội dung', width: 100 },
+] as const;
+const COLUMN_ORDER: readonly (RosterColumn | null)[] = [null, 'name', 'unit', 'idNumber', 'phone'];
+
+/** Excel's grid: an issue placed outside it (it cannot come from a real sheet) is listed, not marked. */
+const MAX_EXCEL_ROW = 1_048_576;
+const MAX_EXCEL_COLUMN = 16_384;
+
+const sameSheetName = (a: string, b: string) => a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
+
+function solidFill(argb: string): ExcelJS.Fill {
+  return { type: 'pattern', pattern: 'solid', fgColor: { argb } };
+}
+
+function noteText(note: ExcelJS.Cell['note'] | undefined): string {
+  if (!note) return '';
+  if (typeof note === 'string') return note;
+  return (note.texts ?? []).map((run) => run.text).join('');
+}
+
+/**
+ * exceljs (4.4) has no way to delete a note: assigning any value makes a new one. A loaded note lives in
+ * two places, the cell's value model (the live object `cell.model` returns) and a private field; both are
+ * cleared so that a corrected cell of a re-uploaded annotated file loses its old message.
+ */
+function removeNote(cell: ExcelJS.Cell): void {
+  const model: { comment?: unknown } = cell.model;
+  delete model.comment;
+  (cell as unknown as { _comment?: unknown })._comment = undefined;
+}
+
+/** Clears the marks a previous annotation left (our notes, our fills, our font colours). */
+function clearPreviousMarks(worksheet: ExcelJS.Worksheet): void {
+  const ourFills = new Set<string>(Object.values(SEVERITY_STYLE).map((style) => style.fill));
+  worksheet.eachRow({ includeEmpty: false }, (row) => {
+    row.eachCell({ includeEmpty: true }, (cell) => {
+      if (!noteText(cell.note).startsWith(NOTE_HEADING)) return;
+      removeNote(cell);
+      const fill = cell.style.fill;
+      const argb = fill?.type === 'pattern' ? fill.fgColor?.argb : undefined;
+      if (argb && ourFills.has(argb)) {
+        // exceljs shares one style object among cells with the same style: replace it, never mutate it.
+        const { fill: _fill, ...rest } = cell.style;
+        const font = cell.style.font ? { ...cell.style.font, color: undefined } : undefined;
+        cell.style = font ? { ...rest, font } : rest;
+      }
+    });
+  });
+}
+
+function columnOf(table: TableLocation, column: RosterColumn): number[] {
+  const columns: number[] = [];
+  const main = table.columns[column];
+  if (main !== undefined) columns.push(main);
+  if (column === 'name' && table.columns.nameExtra !== undefined) columns.push(table.columns.nameExtra);
+  return columns;
+}
+
+/** Row-level issues go on the row's first used cell (or the table's first column when the row is blank). */
+function firstUsedColumn(worksheet: ExcelJS.Worksheet, rowNumber: number, table: TableLocation): number {
+  let first: number | undefined;
+  worksheet.getRow(rowNumber).eachCell({ includeEmpty: false }, (cell, column) => {
+    if (first === undefined && cell.type !== ExcelJS.ValueType.Merge && cell.value !== null && cell.value !== '') first = column;
+  });
+  const tableColumns = Object.values(table.columns).filter((value): value is number => typeof value === 'number');
+  return first ?? (tableColumns.length > 0 ? Math.min(...tableColumns) : 1);
+}
+
+function markCells(worksheet: ExcelJS.Worksheet, table: TableLocation, issues: readonly Issue[]): void {
+  const byCell = new Map<string, { cell: ExcelJS.Cell; issues: Issue[] }>();
+  for (const issue of issues) {
+    if (issue.row === null || !Number.isInteger(issue.row) || issue.row < 1 || issue.row > MAX_EXCEL_ROW) continue;
+    const columns = issue.column === null ? [firstUsedColumn(worksheet, issue.row, table)] : columnOf(table, issue.column);
+    for (const column of columns) {
+      if (!Number.isInteger(column) || column < 1 || column > MAX_EXCEL_COLUMN) continue;
+      // A merged cell shows the master's value: mark the master.
+      const cell = worksheet.getCell(issue.row, column).master;
+      const entry = byCell.get(cell.address) ?? { cell, issues: [] };
+      entry.issues.push(issue);
+      byCell.set(cell.address, entry);
+    }
+  }
+  for (const { cell, issues: cellIssues } of byCell.values()) {
+    const severity: Severity = cellIssues.some((issue) => issue.severity === 'error') ? 'error' : 'warning';
+    const style = SEVERITY_STYLE[severity];
+    cell.style = {
+      ...cell.style,
+      fill: solidFill(style.fill),
+      font: { ...(cell.style.font ?? {}), color: { argb: style.font } },
+    };
+    const lines = cellIssues.map((issue) => `• ${SEVERITY_STYLE[issue.severity].label}: ${issue.message}`);
+    const previous = noteText(cell.note);
+    const kept = previous.startsWith(NOTE_HEADING) ? '' : previous;
+    cell.note = [NOTE_HEADING, ...lines, ...(kept ? ['', kept] : [])].join('\n');
+  }
+}
+
+function sortedIssues(issues: readonly Issue[]): Issue[] {
+  const rowKey = (issue: Issue) => issue.row ?? 0;
+  return [...issues].sort((a, b) => rowKey(a) - rowKey(b) || COLUMN_ORDER.indexOf(a.column) - COLUMN_ORDER.indexOf(b.column));
+}
+
+function addIssuesSheet(workbook: ExcelJS.Workbook, issues: readonly Issue[], reservedName: string | undefined): void {
+  const name = reservedName && sameSheetName(reservedName, ISSUES_SHEET_NAME) ? ISSUES_SHEET_FALLBACK_NAME : ISSUES_SHEET_NAME;
+  for (const existing of workbook.worksheets) {
+    if (sameSheetName(existing.name, name)) workbook.removeWorksheet(existing.id);
+  }
+  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = ISSUES_SHEET_COLUMNS.map(({ header, width }) => ({ header, width }));
+  const font: Partial<ExcelJS.Font> = { name: FONT_NAME, size: 12 };
+  const header = sheet.getRow(1);
+  header.eachCell((cell) => {
+    cell.font = { ...font, bold: true };
+    cell.fill = solidFill('FFD9D9D9');
+    cell.alignment = { vertical: 'middle', horizontal: 'center' };
+  });
+  const rows = sortedIssues(issues);
+  for (const issue of rows) {
+    const row = sheet.addRow([
+      issue.row ?? NO_COLUMN_LABEL,
+      issue.column ? COLUMN_LABELS[issue.column] : NO_COLUMN_LABEL,
+      SEVERITY_STYLE[issue.severity].label,
+      issue.code,
+      issue.message,
+    ]);
+    row.eachCell((cell, column) => {
+      cell.font = { ...font };
+      cell.alignment = { vertical: 'top', wrapText: column === 5, horizontal: column <= 3 ? 'center' : 'left' };
+    });
+    const severityCell = row.getCell(3);
+    severityCell.fill = solidFill(SEVERITY_STYLE[issue.severity].fill);
+    severityCell.font = { ...font, color: { argb: SEVERITY_STYLE[issue.severity].font } };
+  }
+  if (rows.length === 0) {
+    const cell = sheet.addRow(['', '', '', '', 'Không có lỗi hay cảnh báo nào.']).getCell(5);
+    cell.font = { ...font };
+  }
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: ISSUES_SHEET_COLUMNS.length } };
+}
+
+/** A CSV's cells in a new workbook, each record on the row of its line, as text (exactly as typed). */
+function workbookFromCsv(text: string, fileName: string): ExcelJS.Workbook {
+  const sheetData = readCsv(text, fileName);
+  const workbook = new ExcelJS.Workbook();
+  const worksheet = workbook.addWorksheet(sheetData.name);
+  const widths: number[] = [];
+  for (const { row, cells } of sheetData.rows) {
+    cells.forEach((cell, index) => {
+      if (!cell) return;
+      const target = worksheet.getCell(row, index + 1);
+      target.value = cell.text;
+      target.font = { name: FONT_NAME, size: 12 };
+      widths[index] = Math.max(widths[index] ?? 8, Math.min(cell.text.length + 2, 50));
+    });
+  }
+  widths.forEach((width, index) => {
+    worksheet.getColumn(index + 1).width = width;
+  });
+  return workbook;
+}
+
+async function reopen(bytes: Uint8Array, fileName: string): Promise<ExcelJS.Workbook> {
+  try {
+    const sniffed = await sniffFile(bytes, fileName);
+    if (sniffed.ok && sniffed.format === 'xlsx') return await loadExcelWorkbook(sniffed.bytes);
+    if (sniffed.ok && sniffed.format === 'csv') return workbookFromCsv(sniffed.text, fileName);
+  } catch {
+    // Fall through: the clerk still gets the list of issues.
+  }
+  return new ExcelJS.Workbook();
+}
+
+/** exceljs types its output as an ArrayBuffer; at run time it is a Node Buffer (a Uint8Array). */
+function toBytes(written: ExcelJS.Buffer): Uint8Array {
+  const value: unknown = written;
+  if (value instanceof Uint8Array) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  return new Uint8Array(value as ArrayBuffer);
+}
+
+async function issuesOnly(issues: readonly Issue[]): Promise<Uint8Array> {
+  const workbook = new ExcelJS.Workbook();
+  addIssuesSheet(workbook, issues, undefined);
+  return toBytes(await workbook.xlsx.writeBuffer());
+}
+
+/** The uploader's workbook with its faulty cells marked and a "Lỗi" sheet; an .xlsx in every case. */
+export async function annotate(bytes: Uint8Array, verdict: Verdict, fileName = 'danh-sach.xlsx'): Promise<Uint8Array> {
+  try {
+    const workbook = await reopen(bytes, fileName);
+    const table = verdict.table;
+    const worksheet = table ? workbook.worksheets.find((sheet) => sheet.name === table.sheet) : undefined;
+    if (table && worksheet) {
+      clearPreviousMarks(worksheet);
+      markCells(worksheet, table, verdict.issues);
+    }
+    addIssuesSheet(workbook, verdict.issues, worksheet?.name);
+    return toBytes(await workbook.xlsx.writeBuffer());
+  } catch {
+    // A workbook exceljs can read but not write back (it happens with exotic content): the list alone.
+    return issuesOnly(verdict.issues);
+  }
+}

@@ -1,0 +1,241 @@
+/** The annotated copy: the clerk's own workbook with faulty cells marked, notes, and a "Lỗi" sheet. */
+import ExcelJS from 'exceljs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ISSUE_CODES, type IssueCode } from '../../../shared/issues.js';
+import { type Issue, makeIssue, ROSTER_COLUMNS, type RosterColumn, type TableLocation, type Verdict } from '../../../shared/verdict.js';
+import { annotate, ISSUES_SHEET_NAME, NOTE_HEADING, SEVERITY_STYLE } from '../../../shared/workbook/annotate.js';
+import { readWorkbook } from '../../../shared/workbook/read.js';
+import { buildCsv, buildRosterXlsx, buildWorkbookXlsx, ROSTER_LAYOUT } from '../../support/workbooks.js';
+
+const ROWS = [
+  [1, 'Lê Văn An', 'BPMC xã Cát Hanh', '052089001234', '0366432390'],
+  [2, 'Trần Thị Bình', 'BPMC xã Cát Hanh', '05218002200', '0256 3870 123'],
+  [3, 'Ngô Văn Cường', 'BPMC xã Ân Đức', '052089001235', '0366432391'],
+];
+const TABLE: TableLocation = { sheet: 'Danh sách', headerRow: 6, columns: { name: 2, unit: 3, idNumber: 4, phone: 5 } };
+
+const issue = (code: IssueCode, row: number | null, column: RosterColumn | null): Issue => makeIssue(code, { row, column });
+
+/** `table` null: no table was found (the verdict has no location). */
+function verdictWith(issues: Issue[], table: TableLocation | null = TABLE): Verdict {
+  return { form: 'roster', unit: '544', accepted: !issues.some((i) => i.severity === 'error'), rows: [], issues, skipped: [], ...(table ? { table } : {}) };
+}
+
+async function reopen(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+  return workbook;
+}
+
+const fillOf = (cell: ExcelJS.Cell) => (cell.fill?.type === 'pattern' ? cell.fill.fgColor?.argb : undefined);
+const noteOf = (cell: ExcelJS.Cell) => {
+  const note = cell.note;
+  if (!note) return '';
+  return typeof note === 'string' ? note : (note.texts ?? []).map((t) => t.text).join('');
+};
+
+function sheetRows(sheet: ExcelJS.Worksheet | undefined): unknown[][] {
+  const rows: unknown[][] = [];
+  sheet?.eachRow((row) => {
+    rows.push((row.values as unknown[]).slice(1));
+  });
+  return rows;
+}
+
+describe('annotating an uploaded workbook', () => {
+  const issues = [
+    issue('ID_LENGTH', 8, 'idNumber'),
+    issue('PHONE_NOT_MOBILE', 8, 'phone'),
+    issue('PHONE_LEADING_ZERO_RESTORED', 7, 'phone'),
+    issue('UNIT_INEXACT', 9, 'unit'),
+    issue('UNIT_OUT_OF_SCOPE', 9, 'unit'),
+    issue('SAMPLE_ROW_SKIPPED', 9, null),
+    issue('SENDER_UNKNOWN', null, null),
+  ];
+
+  it('fills error cells red and warning cells yellow, with the messages as notes', async () => {
+    const original = await buildRosterXlsx({ rows: ROWS });
+    const workbook = await reopen(await annotate(original, verdictWith(issues), 'ds.xlsx'));
+    const sheet = workbook.getWorksheet('Danh sách');
+    if (!sheet) throw new Error('table sheet lost');
+
+    expect(fillOf(sheet.getCell('D8'))).toBe(SEVERITY_STYLE.error.fill);
+    expect(sheet.getCell('D8').font?.color?.argb).toBe(SEVERITY_STYLE.error.font);
+    expect(noteOf(sheet.getCell('D8'))).toBe(`${NOTE_HEADING}\n• Lỗi: ${issues[0]?.message}`);
+    expect(fillOf(sheet.getCell('E8'))).toBe(SEVERITY_STYLE.error.fill);
+
+    expect(fillOf(sheet.getCell('E7'))).toBe(SEVERITY_STYLE.warning.fill);
+    expect(sheet.getCell('E7').font?.color?.argb).toBe(SEVERITY_STYLE.warning.font);
+    expect(noteOf(sheet.getCell('E7'))).toContain('Cảnh báo: Số điện thoại được nhập dạng số');
+
+    // Untouched cells stay as they were, values included.
+    expect(fillOf(sheet.getCell('B8'))).toBeUndefined();
+    expect(sheet.getCell('B8').note).toBeUndefined();
+    expect(sheet.getCell('D8').value).toBe('05218002200');
+  });
+
+  it('lists several issues of one cell in one note, red when any is an error', async () => {
+    const workbook = await reopen(await annotate(await buildRosterXlsx({ rows: ROWS }), verdictWith(issues)));
+    const cell = workbook.getWorksheet('Danh sách')?.getCell('C9');
+    if (!cell) throw new Error('cell lost');
+    expect(fillOf(cell)).toBe(SEVERITY_STYLE.error.fill);
+    expect(noteOf(cell).split('\n')).toEqual([NOTE_HEADING, `• Cảnh báo: ${issues[3]?.message}`, `• Lỗi: ${issues[4]?.message}`]);
+  });
+
+  it("marks a row-level issue on the row's first used cell", async () => {
+    const workbook = await reopen(await annotate(await buildRosterXlsx({ rows: ROWS }), verdictWith(issues)));
+    const cell = workbook.getWorksheet('Danh sách')?.getCell('A9');
+    if (!cell) throw new Error('cell lost');
+    expect(fillOf(cell)).toBe(SEVERITY_STYLE.warning.fill);
+    expect(noteOf(cell)).toContain('dòng mẫu');
+  });
+
+  it('adds a "Lỗi" sheet listing every issue, file-level first, in Times New Roman with a bold header', async () => {
+    const workbook = await reopen(await annotate(await buildRosterXlsx({ rows: ROWS }), verdictWith(issues)));
+    const list = workbook.getWorksheet(ISSUES_SHEET_NAME);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Danh sách', 'Lỗi']);
+    expect(sheetRows(list)).toEqual([
+      ['Dòng', 'Cột', 'Mức độ', 'Mã', 'Nội dung'],
+      ['—', '—', 'Cảnh báo', 'SENDER_UNKNOWN', issues[6]?.message],
+      [7, 'Số điện thoại', 'Cảnh báo', 'PHONE_LEADING_ZERO_RESTORED', issues[2]?.message],
+      [8, 'CMND/CCCD', 'Lỗi', 'ID_LENGTH', issues[0]?.message],
+      [8, 'Số điện thoại', 'Lỗi', 'PHONE_NOT_MOBILE', issues[1]?.message],
+      [9, '—', 'Cảnh báo', 'SAMPLE_ROW_SKIPPED', issues[5]?.message],
+      [9, 'Đơn vị', 'Cảnh báo', 'UNIT_INEXACT', issues[3]?.message],
+      [9, 'Đơn vị', 'Lỗi', 'UNIT_OUT_OF_SCOPE', issues[4]?.message],
+    ]);
+    expect(list?.getCell('A1').font?.bold).toBe(true);
+    expect(list?.getCell('E4').font?.name).toBe('Times New Roman');
+    expect(list?.getColumn(5).width).toBeGreaterThanOrEqual(60);
+    expect(fillOf(list?.getCell('C4') as ExcelJS.Cell)).toBe(SEVERITY_STYLE.error.fill);
+  });
+
+  it('says so on the "Lỗi" sheet when there is nothing to report', async () => {
+    const workbook = await reopen(await annotate(await buildRosterXlsx({ rows: ROWS }), verdictWith([])));
+    expect(sheetRows(workbook.getWorksheet(ISSUES_SHEET_NAME))[1]).toContain('Không có lỗi hay cảnh báo nào.');
+  });
+
+  it('does not repaint other cells that share the marked cell’s style', async () => {
+    const original = await buildRosterXlsx({ rows: ROWS, numFmts: { D: '@' } });
+    const workbook = await reopen(await annotate(original, verdictWith([issue('ID_LENGTH', 8, 'idNumber')])));
+    const sheet = workbook.getWorksheet('Danh sách');
+    expect(fillOf(sheet?.getCell('D8') as ExcelJS.Cell)).toBe(SEVERITY_STYLE.error.fill);
+    expect(fillOf(sheet?.getCell('D7') as ExcelJS.Cell)).toBeUndefined();
+    expect(fillOf(sheet?.getCell('D9') as ExcelJS.Cell)).toBeUndefined();
+  });
+
+  it('marks both halves of a split name', async () => {
+    const bytes = await buildRosterXlsx({
+      header: ['STT', 'Họ và tên đệm', 'Tên', 'Đơn vị', 'CMND/CCCD', 'Số điện thoại'],
+      rows: [[1, 'Lê Văn', 'An 2', 'BPMC xã Cát Hanh', '052089001234', '0366432390']],
+    });
+    const table: TableLocation = { sheet: 'Danh sách', headerRow: 6, columns: { name: 2, nameExtra: 3, unit: 4, idNumber: 5, phone: 6 } };
+    const workbook = await reopen(await annotate(bytes, verdictWith([issue('NAME_INVALID', 7, 'name')], table)));
+    const sheet = workbook.getWorksheet('Danh sách');
+    expect([fillOf(sheet?.getCell('B7') as ExcelJS.Cell), fillOf(sheet?.getCell('C7') as ExcelJS.Cell)]).toEqual([
+      SEVERITY_STYLE.error.fill,
+      SEVERITY_STYLE.error.fill,
+    ]);
+  });
+
+  it('keeps the other sheets, merged title and values of the original', async () => {
+    const bytes = await buildRosterXlsx({ rows: ROWS, sheetsBefore: [{ name: 'Hướng dẫn', rows: [['Xem trang sau']] }] });
+    const workbook = await reopen(await annotate(bytes, verdictWith(issues)));
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Hướng dẫn', 'Danh sách', 'Lỗi']);
+    const sheet = workbook.getWorksheet('Danh sách');
+    expect(sheet?.getCell('B1').isMerged).toBe(true);
+    expect(sheet?.getCell(`B${ROSTER_LAYOUT.firstDataRow}`).value).toBe('Lê Văn An');
+  });
+});
+
+describe('re-uploading an annotated workbook', () => {
+  it('replaces the old "Lỗi" sheet and clears the marks of cells now correct', async () => {
+    const original = await buildRosterXlsx({ rows: ROWS });
+    const first = await annotate(original, verdictWith([issue('ID_LENGTH', 8, 'idNumber'), issue('PHONE_NOT_MOBILE', 8, 'phone')]));
+    expect((await readWorkbook(first, 'ds.xlsx')).ok).toBe(true);
+    const second = await reopen(await annotate(first, verdictWith([issue('PHONE_NOT_MOBILE', 8, 'phone')])));
+    expect(second.worksheets.map((s) => s.name)).toEqual(['Danh sách', 'Lỗi']);
+    expect(sheetRows(second.getWorksheet('Lỗi'))).toHaveLength(2);
+    const sheet = second.getWorksheet('Danh sách');
+    expect(fillOf(sheet?.getCell('D8') as ExcelJS.Cell)).toBeUndefined();
+    expect(sheet?.getCell('D8').note).toBeUndefined();
+    expect(noteOf(sheet?.getCell('E8') as ExcelJS.Cell).split('\n')).toHaveLength(2);
+  });
+
+  it('keeps a note the clerk wrote on a faulty cell, under ours', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Danh sách');
+    sheet.getCell('A6').value = 'STT';
+    sheet.getCell('D8').value = '123';
+    sheet.getCell('D8').note = 'Chưa có CCCD, đang làm lại';
+    const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+    const annotated = await reopen(await annotate(bytes, verdictWith([issue('ID_LENGTH', 8, 'idNumber')])));
+    const note = noteOf(annotated.getWorksheet('Danh sách')?.getCell('D8') as ExcelJS.Cell);
+    expect(note.startsWith(NOTE_HEADING)).toBe(true);
+    expect(note.endsWith('Chưa có CCCD, đang làm lại')).toBe(true);
+  });
+});
+
+describe('annotating other inputs', () => {
+  it('turns a CSV into an .xlsx holding its cells, each record on the row of its line', async () => {
+    const csv = buildCsv([['Đơn vị cung cấp: UBND huyện Hoài Ân'], [], ['STT', 'Họ và tên', 'Đơn vị', 'CMND/CCCD', 'Số điện thoại'], ...ROWS.map((r) => r.map(String))], { bom: true });
+    const table: TableLocation = { ...TABLE, sheet: 'danh-sach', headerRow: 3 };
+    const workbook = await reopen(await annotate(csv, verdictWith([issue('ID_LENGTH', 5, 'idNumber')], table), 'danh-sach.csv'));
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['danh-sach', 'Lỗi']);
+    const sheet = workbook.getWorksheet('danh-sach');
+    expect(sheet?.getCell('A1').value).toBe('Đơn vị cung cấp: UBND huyện Hoài Ân');
+    expect(sheet?.getCell('D4').value).toBe('052089001234');
+    expect(fillOf(sheet?.getCell('D5') as ExcelJS.Cell)).toBe(SEVERITY_STYLE.error.fill);
+  });
+
+  it('names its list "Danh sách lỗi" when the roster itself is on a sheet called "Lỗi"', async () => {
+    const bytes = await buildWorkbookXlsx([{ name: 'Lỗi', rows: [['STT'], [1, 'Lê Văn An']] }]);
+    const workbook = await reopen(await annotate(bytes, verdictWith([issue('NAME_INVALID', 2, 'name')], { ...TABLE, sheet: 'Lỗi' })));
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Lỗi', 'Danh sách lỗi']);
+    expect(fillOf(workbook.getWorksheet('Lỗi')?.getCell('B2') as ExcelJS.Cell)).toBe(SEVERITY_STYLE.error.fill);
+  });
+
+  it.each([
+    ['an unreadable file', new Uint8Array([1, 2, 3]), 'ds.xlsx'],
+    ['an empty file', new Uint8Array(0), 'ds.xlsx'],
+    ['an old .xls', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 'ds.xls'],
+  ])('gives the list of issues alone for %s, without throwing', async (_, bytes, name) => {
+    const verdict = verdictWith([makeIssue('FILE_CORRUPT')], null);
+    const workbook = await reopen(await annotate(bytes, verdict, name));
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Lỗi']);
+    expect(sheetRows(workbook.getWorksheet('Lỗi'))[1]).toEqual(['—', '—', 'Lỗi', 'FILE_CORRUPT', verdict.issues[0]?.message]);
+  });
+
+  it('ignores issue rows it cannot place (a table sheet that is not there)', async () => {
+    const bytes = await buildRosterXlsx({ rows: ROWS });
+    const workbook = await reopen(await annotate(bytes, verdictWith([issue('ID_LENGTH', 8, 'idNumber')], { ...TABLE, sheet: 'Không có' })));
+    expect(fillOf(workbook.getWorksheet('Danh sách')?.getCell('D8') as ExcelJS.Cell)).toBeUndefined();
+    expect(sheetRows(workbook.getWorksheet('Lỗi'))).toHaveLength(2);
+  });
+});
+
+describe('whatever the verdict says', () => {
+  it('returns a workbook that opens, with one line per issue on the "Lỗi" sheet', async () => {
+    const original = await buildRosterXlsx({ rows: ROWS });
+    const issueArb = fc.record({
+      code: fc.constantFrom(...ISSUE_CODES),
+      row: fc.option(fc.integer({ min: -5, max: 2_000_000 }), { nil: null }),
+      column: fc.option(fc.constantFrom(...ROSTER_COLUMNS), { nil: null }),
+    });
+    const columnArb = fc.option(fc.integer({ min: -3, max: 20_000 }), { nil: undefined });
+    const tableArb = fc.record({
+      sheet: fc.constantFrom('Danh sách', 'Lỗi', 'Khác'),
+      headerRow: fc.nat({ max: 10 }),
+      columns: fc.record({ name: columnArb, nameExtra: columnArb, unit: columnArb, idNumber: columnArb, phone: columnArb }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(issueArb, { maxLength: 12 }), fc.option(tableArb, { nil: null }), async (specs, table) => {
+        const issues = specs.map((spec) => issue(spec.code, spec.row, spec.column));
+        const workbook = await reopen(await annotate(original, verdictWith(issues, table)));
+        expect(sheetRows(workbook.getWorksheet(ISSUES_SHEET_NAME))).toHaveLength(1 + Math.max(issues.length, 1));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
