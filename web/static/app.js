@@ -1,0 +1,708 @@
+/*
+ * The upload page of motcua-intake: a district clerk opens /u/<token>, sees which unit the link is for,
+ * uploads a roster straight to S3 (presigned POST), and reads the verdict.
+ *
+ * Written in ES5 on purpose (var, function, XMLHttpRequest, no modules, no build step): clerks use old
+ * Windows PCs and old browsers. XMLHttpRequest also reports upload progress, which fetch cannot.
+ * Data from the server is only ever put into the page with textContent, never as HTML.
+ */
+(function () {
+  'use strict';
+
+  var MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+  var MAX_UPLOAD_LABEL = '5 MB';
+  var POLL_FIRST_DELAY_MS = 1000;
+  var POLL_MAX_DELAY_MS = 5000;
+  var POLL_BACKOFF = 1.3;
+  var POLL_GIVE_UP_MS = 2 * 60 * 1000;
+  var API_TIMEOUT_MS = 30000;
+  // The annotated workbook's link is signed for 5 minutes; an older one is swapped for a fresh one on click.
+  var REPORT_LINK_FRESH_MS = 4 * 60 * 1000;
+  var VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000; // UTC+7 all year: no daylight saving time in Vietnam.
+
+  var CONTENT_TYPES = {
+    xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    xlsm: 'application/vnd.ms-excel.sheet.macroEnabled.12',
+    csv: 'text/csv'
+  };
+
+  var COLUMN_LABELS = {
+    name: 'Họ và tên',
+    unit: 'Đơn vị',
+    idNumber: 'CMND/CCCD',
+    phone: 'Số điện thoại'
+  };
+
+  var SEVERITY_LABELS = { error: 'Lỗi', warning: 'Cảnh báo' };
+
+  var STATUS_LABELS = {
+    pending: 'Đang chờ kiểm tra',
+    processing: 'Đang kiểm tra',
+    accepted: 'Đã chấp nhận',
+    rejected: 'Chưa hợp lệ',
+    failed: 'Lỗi hệ thống'
+  };
+
+  var FORM_LABELS = {
+    roster: 'Danh sách công chức, viên chức bộ phận một cửa (Phụ lục 2)',
+    results: 'Số tài khoản công dân đã tạo trong tháng'
+  };
+
+  var MESSAGES = {
+    linkInvalid: 'Đường dẫn không hợp lệ hoặc đã hết hạn. Vui lòng liên hệ Trung tâm Phục vụ hành chính công tỉnh để được cấp đường dẫn mới.',
+    offline: 'Chưa kết nối được với hệ thống. Vui lòng kiểm tra kết nối mạng rồi thử lại.',
+    serverError: 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.',
+    noFile: 'Vui lòng chọn tệp danh sách trước khi bấm “Tải danh sách lên”.',
+    manyFiles: 'Vui lòng chỉ chọn một tệp mỗi lần.',
+    empty: 'Tệp rỗng, không có nội dung. Vui lòng chọn đúng tệp danh sách rồi tải lên lại.',
+    tooLarge: 'Tệp quá lớn (tối đa ' + MAX_UPLOAD_LABEL + '). Vui lòng xóa các trang tính, hình ảnh không cần thiết rồi tải lên lại.',
+    xls: 'Tệp ở định dạng Excel cũ (.xls) nên hệ thống không đọc được. Vui lòng mở tệp bằng Excel, chọn Tệp → Lưu thành (File → Save As), chọn kiểu “Sổ làm việc Excel (*.xlsx)”, lưu lại dưới dạng .xlsx rồi tải lên lại.',
+    word: 'Đây là tệp Word, không phải bảng tính. Vui lòng chép bảng danh sách sang Excel (mẫu Phụ lục 2), lưu lại dưới dạng .xlsx rồi tải lên lại.',
+    ods: 'Tệp ở định dạng OpenDocument (.ods). Vui lòng mở tệp, chọn Lưu thành (Save As), chọn kiểu Excel 2007-365 (.xlsx), lưu lại dưới dạng .xlsx rồi tải lên lại.',
+    unsupported: 'Hệ thống chỉ nhận tệp Excel (.xlsx, .xlsm) hoặc .csv. Vui lòng nhập danh sách vào mẫu Phụ lục 2, lưu lại dưới dạng .xlsx rồi tải lên lại.',
+    preparing: 'Đang chuẩn bị tải lên…',
+    uploading: 'Đang tải tệp lên, vui lòng không đóng trang…',
+    uploaded: 'Đã tải tệp lên. Đang kiểm tra danh sách, thường chỉ mất vài giây…',
+    loadingResult: 'Đang lấy kết quả…',
+    resultShown: 'Đã có kết quả kiểm tra, xem bên dưới.',
+    uploadCancelled: 'Đã hủy tải lên. Bạn có thể chọn tệp và tải lên lại.',
+    uploadNetwork: 'Mất kết nối mạng trong khi tải lên. Vui lòng kiểm tra mạng rồi tải lên lại.',
+    uploadRefused: 'Máy chủ lưu trữ không nhận tệp. Vui lòng tải lên lại; nếu vẫn không được, liên hệ Trung tâm Phục vụ hành chính công tỉnh.',
+    uploadExpired: 'Phiên tải lên đã hết hạn (mạng chậm). Vui lòng bấm “Tải danh sách lên” để thử lại.',
+    slow: 'Hệ thống đang xử lý lâu hơn bình thường… Kết quả sẽ hiện ở mục “Các lần tải lên trước”. Vui lòng chờ thêm ít phút rồi bấm “Kiểm tra lại kết quả”.'
+  };
+
+  // ── Small helpers ────────────────────────────────────────────────────────────────────────────────────
+
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  // The `hidden` attribute plus a CSS rule, because old engines do not know the `hidden` property.
+  function show(element) {
+    element.removeAttribute('hidden');
+  }
+
+  function hide(element) {
+    element.setAttribute('hidden', 'hidden');
+  }
+
+  function setText(element, text) {
+    element.textContent = text;
+  }
+
+  function clearChildren(element) {
+    while (element.firstChild) element.removeChild(element.firstChild);
+  }
+
+  function cell(tagName, text, label) {
+    var element = document.createElement(tagName);
+    element.textContent = text;
+    // Narrow screens show each table row as a card; the label comes from this attribute (see styles.css).
+    if (label) element.setAttribute('data-label', label);
+    return element;
+  }
+
+  function pad2(number) {
+    return number < 10 ? '0' + number : String(number);
+  }
+
+  /** dd/mm/yyyy HH:mm in Vietnam time, whatever the PC's own time zone is set to. */
+  function formatVietnamTime(iso) {
+    var millis = typeof iso === 'string' ? Date.parse(iso) : NaN;
+    if (isNaN(millis)) return '—';
+    var local = new Date(millis + VIETNAM_OFFSET_MS);
+    return pad2(local.getUTCDate()) + '/' + pad2(local.getUTCMonth() + 1) + '/' + local.getUTCFullYear() +
+      ' ' + pad2(local.getUTCHours()) + ':' + pad2(local.getUTCMinutes());
+  }
+
+  /** "2021-06" → "Tháng 6/2021". */
+  function formatPeriod(period) {
+    var match = /^(\d{4})-(\d{2})$/.exec(period || '');
+    return match ? 'Tháng ' + parseInt(match[2], 10) + '/' + match[1] : String(period || '');
+  }
+
+  function formatSize(bytes) {
+    if (bytes < 1024) return bytes + ' byte';
+    if (bytes < 1024 * 1024) return Math.max(1, Math.round(bytes / 1024)) + ' KB';
+    return (Math.round(bytes / (1024 * 1024) * 10) / 10).toString().replace('.', ',') + ' MB';
+  }
+
+  function extensionOf(fileName) {
+    var match = /\.([^./\\]+)$/.exec(fileName || '');
+    return match ? match[1].toLowerCase() : '';
+  }
+
+  /** A table look-up that ignores inherited names ("constructor", …) coming from the server. */
+  function lookup(table, key) {
+    return typeof key === 'string' && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : null;
+  }
+
+  function parseJson(text) {
+    try {
+      return JSON.parse(text);
+    } catch (ignored) {
+      return null;
+    }
+  }
+
+  /** The link's token: from /u/<token>, else from ?t=<token>. */
+  function readToken() {
+    var pathMatch = /^\/u\/([^/?#]+)\/?$/.exec(window.location.pathname);
+    if (pathMatch) return safeDecode(pathMatch[1]);
+    var queryMatch = /[?&]t=([^&#]*)/.exec(window.location.search);
+    return queryMatch ? safeDecode(queryMatch[1].replace(/\+/g, ' ')) : '';
+  }
+
+  function safeDecode(text) {
+    try {
+      return decodeURIComponent(text);
+    } catch (ignored) {
+      return '';
+    }
+  }
+
+  // ── The API ──────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * One JSON call to the API on this origin. `done(error, body)`: `error` is null on a 2xx answer, else
+   * `{ status, code, message }` where `message` is Vietnamese (the server's when it sent one).
+   */
+  function callApi(method, path, options, done) {
+    var xhr = new XMLHttpRequest();
+    xhr.open(method, path, true);
+    xhr.timeout = API_TIMEOUT_MS;
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (options.token) xhr.setRequestHeader('Authorization', 'Bearer ' + options.token);
+    if (options.json) xhr.setRequestHeader('Content-Type', 'application/json');
+    xhr.onload = function () {
+      var body = parseJson(xhr.responseText);
+      if (xhr.status >= 200 && xhr.status < 300) {
+        done(null, body || {});
+        return;
+      }
+      var apiError = body && body.error ? body.error : {};
+      done({
+        status: xhr.status,
+        code: apiError.code || '',
+        message: typeof apiError.message === 'string' && apiError.message ? apiError.message
+          : (xhr.status >= 500 ? MESSAGES.serverError : MESSAGES.offline)
+      }, null);
+    };
+    xhr.onerror = xhr.ontimeout = function () {
+      done({ status: 0, code: 'NETWORK', message: MESSAGES.offline }, null);
+    };
+    xhr.send(options.json ? JSON.stringify(options.json) : null);
+    return xhr;
+  }
+
+  function isLinkRefused(error) {
+    return error && (error.status === 401 || error.status === 403);
+  }
+
+  // ── Page state ───────────────────────────────────────────────────────────────────────────────────────
+
+  var token = readToken();
+  var chosenFile = null;
+  var uploadRequest = null; // the XMLHttpRequest of the upload under way, so that it can be cancelled
+  var poll = null; // { uploadId, fileName, delay, giveUpAt, timer }
+  var shownReport = null; // { uploadId, receivedAt } of the annotated workbook link on show
+  var elements = {};
+
+  function collectElements() {
+    var ids = ['loading', 'link-invalid', 'link-invalid-message', 'load-failed', 'load-failed-message', 'retry-load',
+      'app', 'unit-name', 'form-name', 'period-label', 'period-value', 'expires-at', 'template-block',
+      'upload-form', 'drop-zone', 'file-input', 'file-chosen', 'file-error', 'upload-button', 'cancel-button',
+      'progress', 'progress-bar', 'progress-fill', 'progress-text', 'status', 'recheck-block', 'recheck-button',
+      'verdict', 'verdict-heading', 'verdict-file', 'verdict-detail', 'report-block', 'report-link', 'report-hint',
+      'issues-block', 'issues-heading', 'issues-body', 'history-empty', 'history-table', 'history-body'];
+    for (var i = 0; i < ids.length; i += 1) elements[ids[i]] = byId(ids[i]);
+  }
+
+  function setStatus(text) {
+    setText(elements.status, text);
+  }
+
+  function showLinkInvalid(message) {
+    stopPolling();
+    hide(elements.loading);
+    hide(elements['load-failed']);
+    hide(elements.app);
+    // The server's own Vietnamese reason when it gave one, the standard sentence otherwise.
+    setText(elements['link-invalid-message'], message || MESSAGES.linkInvalid);
+    show(elements['link-invalid']);
+    elements['link-invalid'].focus();
+  }
+
+  // ── Loading the link ─────────────────────────────────────────────────────────────────────────────────
+
+  function loadLink() {
+    if (!token) {
+      showLinkInvalid(MESSAGES.linkInvalid);
+      return;
+    }
+    show(elements.loading);
+    hide(elements['load-failed']);
+    callApi('GET', '/api/uploads', { token: token }, function (error, body) {
+      if (isLinkRefused(error)) {
+        showLinkInvalid(MESSAGES.linkInvalid);
+        return;
+      }
+      hide(elements.loading);
+      if (error) {
+        setText(elements['load-failed-message'], error.message);
+        show(elements['load-failed']);
+        return;
+      }
+      renderLink(body);
+      renderHistory(body.uploads);
+      show(elements.app);
+    });
+  }
+
+  function renderLink(body) {
+    var unit = body.unit || {};
+    setText(elements['unit-name'], unit.name || unit.code || '—');
+    setText(elements['form-name'], lookup(FORM_LABELS, body.form) || String(body.form || '—'));
+    if (body.period) {
+      setText(elements['period-value'], formatPeriod(body.period));
+      show(elements['period-label']);
+      show(elements['period-value']);
+    }
+    setText(elements['expires-at'], formatVietnamTime(body.expiresAt));
+    // The blank template is the roster's (Phụ lục 2); other forms have none.
+    if (body.form && body.form !== 'roster') hide(elements['template-block']);
+  }
+
+  function refreshHistory() {
+    callApi('GET', '/api/uploads', { token: token }, function (error, body) {
+      if (!error && body) renderHistory(body.uploads);
+    });
+  }
+
+  function renderHistory(uploads) {
+    var list = uploads instanceof Array ? uploads : [];
+    var tbody = elements['history-body'];
+    clearChildren(tbody);
+    if (list.length === 0) {
+      show(elements['history-empty']);
+      hide(elements['history-table']);
+      return;
+    }
+    hide(elements['history-empty']);
+    show(elements['history-table']);
+    for (var i = 0; i < list.length; i += 1) tbody.appendChild(historyRow(list[i]));
+  }
+
+  function historyRow(upload) {
+    var tr = document.createElement('tr');
+    tr.appendChild(cell('td', formatVietnamTime(upload.createdAt), 'Thời gian'));
+    tr.appendChild(cell('td', upload.fileName || '—', 'Tên tệp'));
+    var status = cell('td', lookup(STATUS_LABELS, upload.status) || String(upload.status || '—'), 'Kết quả');
+    status.className = 'upload-status upload-status--' + (lookup(STATUS_LABELS, upload.status) ? upload.status : 'unknown');
+    tr.appendChild(status);
+    tr.appendChild(cell('td', typeof upload.rows === 'number' ? String(upload.rows) : '—', 'Số dòng'));
+    var actions = document.createElement('td');
+    actions.className = 'table__actions';
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button button--small button--secondary';
+    button.textContent = 'Xem kết quả';
+    button.setAttribute('aria-label', 'Xem kết quả lần tải lên ' + formatVietnamTime(upload.createdAt) + ', tệp ' + (upload.fileName || ''));
+    button.onclick = function () {
+      startPolling(upload.uploadId, upload.fileName, MESSAGES.loadingResult);
+    };
+    actions.appendChild(button);
+    tr.appendChild(actions);
+    return tr;
+  }
+
+  // ── Choosing a file ──────────────────────────────────────────────────────────────────────────────────
+
+  /** The same checks the server makes, so a clerk on a slow link does not upload a file bound to fail. */
+  function fileProblem(file) {
+    if (!file) return MESSAGES.noFile;
+    var extension = extensionOf(file.name);
+    if (extension === 'xls') return MESSAGES.xls;
+    if (extension === 'doc' || extension === 'docx') return MESSAGES.word;
+    if (extension === 'ods') return MESSAGES.ods;
+    if (!lookup(CONTENT_TYPES, extension)) return MESSAGES.unsupported;
+    if (file.size === 0) return MESSAGES.empty;
+    if (file.size > MAX_UPLOAD_BYTES) return MESSAGES.tooLarge;
+    return null;
+  }
+
+  function showFileError(message) {
+    if (message) {
+      setText(elements['file-error'], message);
+      show(elements['file-error']);
+    } else {
+      setText(elements['file-error'], '');
+      hide(elements['file-error']);
+    }
+  }
+
+  function chooseFile(file) {
+    chosenFile = file;
+    if (file) {
+      setText(elements['file-chosen'], 'Tệp đã chọn: ' + file.name + ' (' + formatSize(file.size) + ')');
+      show(elements['file-chosen']);
+    } else {
+      hide(elements['file-chosen']);
+    }
+    showFileError(file ? fileProblem(file) : null);
+  }
+
+  function wireFileChoice() {
+    var input = elements['file-input'];
+    var zone = elements['drop-zone'];
+    input.onchange = function () {
+      chooseFile(input.files && input.files.length > 0 ? input.files[0] : null);
+    };
+
+    // A file dropped beside the zone would make the browser open it and leave the page.
+    var ignoreDrop = function (event) {
+      event.preventDefault();
+    };
+    document.addEventListener('dragover', ignoreDrop, false);
+    document.addEventListener('drop', ignoreDrop, false);
+
+    zone.addEventListener('dragover', function (event) {
+      event.preventDefault();
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+      zone.className = 'drop-zone drop-zone--active';
+    }, false);
+    zone.addEventListener('dragleave', function () {
+      zone.className = 'drop-zone';
+    }, false);
+    zone.addEventListener('drop', function (event) {
+      event.preventDefault();
+      zone.className = 'drop-zone';
+      var files = event.dataTransfer ? event.dataTransfer.files : null;
+      if (!files || files.length === 0) return;
+      if (files.length > 1) {
+        chooseFile(null);
+        showFileError(MESSAGES.manyFiles);
+        return;
+      }
+      input.value = '';
+      chooseFile(files[0]);
+    }, false);
+  }
+
+  // ── Uploading ────────────────────────────────────────────────────────────────────────────────────────
+
+  function setBusy(busy) {
+    elements['upload-button'].disabled = busy;
+    elements['file-input'].disabled = busy;
+    if (busy) show(elements['cancel-button']);
+    else hide(elements['cancel-button']);
+  }
+
+  function setProgress(percent) {
+    var value = Math.max(0, Math.min(100, Math.round(percent)));
+    elements['progress-fill'].style.width = value + '%';
+    elements['progress-bar'].setAttribute('aria-valuenow', String(value));
+    elements['progress-bar'].setAttribute('aria-valuetext', value + '%');
+    // The percentage is written beside the bar, outside the live region: read out on every step it would be noise.
+    setText(elements['progress-text'], 'Đã tải lên ' + value + '%');
+  }
+
+  function uploadFailed(message) {
+    uploadRequest = null;
+    setBusy(false);
+    hide(elements.progress);
+    setStatus('');
+    showFileError(message);
+    elements['file-error'].focus();
+  }
+
+  function startUpload() {
+    var problem = fileProblem(chosenFile);
+    showFileError(problem);
+    if (problem) return;
+    var file = chosenFile;
+    stopPolling();
+    hide(elements.verdict);
+    hide(elements['recheck-block']);
+    setBusy(true);
+    setProgress(0);
+    show(elements.progress);
+    setStatus(MESSAGES.preparing);
+
+    var extension = extensionOf(file.name);
+    var request = { token: token, fileName: file.name, contentType: lookup(CONTENT_TYPES, extension), size: file.size };
+    uploadRequest = callApi('POST', '/api/uploads', { json: request }, function (error, grant) {
+      uploadRequest = null;
+      if (isLinkRefused(error)) {
+        setBusy(false);
+        showLinkInvalid(MESSAGES.linkInvalid);
+        return;
+      }
+      if (error) {
+        uploadFailed(error.message);
+        return;
+      }
+      sendToStorage(file, grant);
+    });
+  }
+
+  /** The presigned POST: every policy field first, the file last, as S3 requires. */
+  function sendToStorage(file, grant) {
+    if (!grant || typeof grant.url !== 'string' || !grant.uploadId) {
+      uploadFailed(MESSAGES.serverError);
+      return;
+    }
+    setStatus(MESSAGES.uploading);
+    var form = new FormData();
+    var fields = grant.fields || {};
+    for (var name in fields) {
+      if (fields.hasOwnProperty(name)) form.append(name, fields[name]);
+    }
+    form.append('file', file);
+
+    var xhr = new XMLHttpRequest();
+    uploadRequest = xhr;
+    xhr.open('POST', grant.url, true);
+    if (xhr.upload) {
+      xhr.upload.onprogress = function (event) {
+        if (!event.lengthComputable) return;
+        setProgress((event.loaded / event.total) * 100);
+      };
+    }
+    xhr.onload = function () {
+      uploadRequest = null;
+      if (xhr.status >= 200 && xhr.status < 300) {
+        setProgress(100);
+        setBusy(false);
+        hide(elements.progress);
+        elements['file-input'].value = '';
+        chooseFile(null);
+        setStatus(MESSAGES.uploaded);
+        startPolling(grant.uploadId, file.name, MESSAGES.uploaded);
+        refreshHistory();
+        return;
+      }
+      uploadFailed(storageErrorMessage(xhr));
+    };
+    xhr.onerror = function () {
+      uploadFailed(MESSAGES.uploadNetwork);
+    };
+    xhr.send(form);
+  }
+
+  /** S3 answers an XML error document; its <Code> says whether it was the size, the time, or something else. */
+  function storageErrorMessage(xhr) {
+    var match = /<Code>([^<]+)<\/Code>/.exec(xhr.responseText || '');
+    var code = match ? match[1] : '';
+    if (code === 'EntityTooLarge') return MESSAGES.tooLarge;
+    if (code === 'EntityTooSmall') return MESSAGES.empty;
+    if (code === 'AccessDenied' && /expired/i.test(xhr.responseText)) return MESSAGES.uploadExpired;
+    if (code === 'ExpiredToken' || code === 'RequestTimeTooSkewed') return MESSAGES.uploadExpired;
+    return MESSAGES.uploadRefused;
+  }
+
+  // ── Waiting for the verdict ──────────────────────────────────────────────────────────────────────────
+
+  function stopPolling() {
+    if (poll && poll.timer) window.clearTimeout(poll.timer);
+    poll = null;
+  }
+
+  /** Asks every second at first, then a little less often, and stops after two minutes with a message. */
+  function startPolling(uploadId, fileName, statusText) {
+    stopPolling();
+    hide(elements['recheck-block']);
+    poll = {
+      uploadId: uploadId,
+      fileName: fileName || '',
+      delay: POLL_FIRST_DELAY_MS,
+      giveUpAt: new Date().getTime() + POLL_GIVE_UP_MS,
+      timer: null
+    };
+    setStatus(statusText);
+    checkVerdict(poll);
+  }
+
+  function checkVerdict(current) {
+    callApi('GET', '/api/uploads/' + encodeURIComponent(current.uploadId), { token: token }, function (error, body) {
+      if (poll !== current) return; // a newer upload or a click on an older one took over
+      if (isLinkRefused(error)) {
+        showLinkInvalid(MESSAGES.linkInvalid);
+        return;
+      }
+      // Not there yet (404), a network hiccup or a busy server: the answer may still come, so keep asking.
+      var finished = !error && body && body.status !== 'pending' && body.status !== 'processing';
+      if (finished) {
+        stopPolling();
+        renderVerdict(body, current.fileName, current.uploadId);
+        refreshHistory();
+        return;
+      }
+      if (new Date().getTime() >= current.giveUpAt) {
+        stopPolling();
+        setStatus(MESSAGES.slow);
+        elements['recheck-button'].onclick = function () {
+          startPolling(current.uploadId, current.fileName, MESSAGES.loadingResult);
+        };
+        show(elements['recheck-block']);
+        refreshHistory();
+        return;
+      }
+      current.timer = window.setTimeout(function () {
+        checkVerdict(current);
+      }, current.delay);
+      current.delay = Math.min(POLL_MAX_DELAY_MS, Math.round(current.delay * POLL_BACKOFF));
+    });
+  }
+
+  // ── Showing the verdict ──────────────────────────────────────────────────────────────────────────────
+
+  function countBySeverity(issues, severity) {
+    var count = 0;
+    for (var i = 0; i < issues.length; i += 1) if (issues[i].severity === severity) count += 1;
+    return count;
+  }
+
+  /** File-level issues first, then by row; the original order among equals (old engines sort unstably). */
+  function sortIssues(issues) {
+    var indexed = [];
+    for (var i = 0; i < issues.length; i += 1) indexed.push({ issue: issues[i], index: i });
+    indexed.sort(function (a, b) {
+      var rowA = typeof a.issue.row === 'number' ? a.issue.row : -1;
+      var rowB = typeof b.issue.row === 'number' ? b.issue.row : -1;
+      return rowA !== rowB ? rowA - rowB : a.index - b.index;
+    });
+    var sorted = [];
+    for (var j = 0; j < indexed.length; j += 1) sorted.push(indexed[j].issue);
+    return sorted;
+  }
+
+  function issueCountText(errors, warnings) {
+    var parts = [];
+    if (errors > 0) parts.push(errors + ' lỗi');
+    if (warnings > 0) parts.push(warnings + ' cảnh báo');
+    return parts.join(' và ');
+  }
+
+  function isWebAddress(url) {
+    return typeof url === 'string' && /^(https?:\/\/|\/)/i.test(url);
+  }
+
+  function renderVerdict(result, fileName, uploadId) {
+    var issues = result.issues instanceof Array ? result.issues : [];
+    var errors = countBySeverity(issues, 'error');
+    var warnings = countBySeverity(issues, 'warning');
+    var verdict = elements.verdict;
+    var heading;
+    var detail;
+
+    if (result.status === 'accepted') {
+      verdict.className = 'card verdict verdict--accepted';
+      heading = 'Danh sách đã được chấp nhận: ' + (typeof result.rows === 'number' ? result.rows : 0) + ' cán bộ';
+      detail = warnings > 0
+        ? 'Có ' + issueCountText(0, warnings) + ' bên dưới. Danh sách vẫn được chấp nhận; nên kiểm tra lại các điểm này.'
+        : 'Không có lỗi nào. Cảm ơn đơn vị đã gửi danh sách.';
+    } else if (result.status === 'rejected') {
+      verdict.className = 'card verdict verdict--rejected';
+      heading = 'Danh sách chưa hợp lệ — vui lòng sửa các lỗi dưới đây rồi tải lên lại';
+      detail = 'Có ' + issueCountText(errors, warnings) + '. Danh sách này chưa được ghi nhận.';
+    } else {
+      verdict.className = 'card verdict verdict--failed';
+      heading = 'Hệ thống chưa kiểm tra được tệp này';
+      detail = 'Vui lòng tải lên lại sau ít phút. Nếu vẫn không được, liên hệ Trung tâm Phục vụ hành chính công tỉnh.';
+    }
+    setText(elements['verdict-heading'], heading);
+    setText(elements['verdict-file'], fileName ? 'Tệp: ' + fileName : '');
+    setText(elements['verdict-detail'], detail);
+    // Focus moves to the verdict, which is read out from there; the status line just says it is done.
+    setStatus(MESSAGES.resultShown);
+
+    // Only a web address: the link must never run script, whatever the server sent.
+    if (result.status === 'rejected' && isWebAddress(result.reportUrl)) {
+      elements['report-link'].href = result.reportUrl;
+      shownReport = { uploadId: uploadId, receivedAt: new Date().getTime() };
+      show(elements['report-block']);
+      show(elements['report-hint']);
+    } else {
+      hide(elements['report-block']);
+      hide(elements['report-hint']);
+    }
+
+    renderIssues(sortIssues(issues), errors);
+    show(verdict);
+    verdict.focus();
+  }
+
+  function renderIssues(issues, errors) {
+    var tbody = elements['issues-body'];
+    clearChildren(tbody);
+    if (issues.length === 0) {
+      hide(elements['issues-block']);
+      return;
+    }
+    var warnings = issues.length - errors;
+    var title = errors === 0 ? 'Các điểm cần lưu ý' : (warnings === 0 ? 'Các lỗi cần sửa' : 'Các lỗi cần sửa và cảnh báo');
+    setText(elements['issues-heading'], title + ' (' + issues.length + ')');
+    for (var i = 0; i < issues.length; i += 1) {
+      var issue = issues[i];
+      var tr = document.createElement('tr');
+      var severity = issue.severity === 'error' ? 'error' : 'warning';
+      tr.className = 'issue issue--' + severity;
+      tr.appendChild(cell('td', typeof issue.row === 'number' ? String(issue.row) : '—', 'Dòng'));
+      tr.appendChild(cell('td', lookup(COLUMN_LABELS, issue.column) || '—', 'Cột'));
+      var severityCell = cell('td', SEVERITY_LABELS[severity], 'Mức độ');
+      severityCell.className = 'severity severity--' + severity;
+      tr.appendChild(severityCell);
+      tr.appendChild(cell('td', issue.message || '', 'Nội dung'));
+      tbody.appendChild(tr);
+    }
+    show(elements['issues-block']);
+  }
+
+  /** A clerk who reads the issues for a while still gets the file, not S3's "expired" page. */
+  function downloadReport(event) {
+    if (!shownReport || new Date().getTime() - shownReport.receivedAt < REPORT_LINK_FRESH_MS) return true;
+    if (event && event.preventDefault) event.preventDefault();
+    var uploadId = shownReport.uploadId;
+    callApi('GET', '/api/uploads/' + encodeURIComponent(uploadId), { token: token }, function (error, body) {
+      if (isLinkRefused(error)) {
+        showLinkInvalid(MESSAGES.linkInvalid);
+        return;
+      }
+      if (error || !body || !isWebAddress(body.reportUrl)) {
+        setStatus(error ? error.message : MESSAGES.serverError);
+        return;
+      }
+      elements['report-link'].href = body.reportUrl;
+      shownReport = { uploadId: uploadId, receivedAt: new Date().getTime() };
+      window.location.href = body.reportUrl;
+    });
+    return false;
+  }
+
+  // ── Start ────────────────────────────────────────────────────────────────────────────────────────────
+
+  function start() {
+    collectElements();
+    wireFileChoice();
+    elements['upload-form'].onsubmit = function (event) {
+      if (event && event.preventDefault) event.preventDefault();
+      if (!uploadRequest) startUpload();
+      return false;
+    };
+    elements['cancel-button'].onclick = function () {
+      if (!uploadRequest) return;
+      var request = uploadRequest;
+      uploadRequest = null;
+      request.abort();
+      uploadFailed(MESSAGES.uploadCancelled);
+    };
+    elements['retry-load'].onclick = loadLink;
+    elements['report-link'].onclick = downloadReport;
+    loadLink();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, false);
+  else start();
+})();
