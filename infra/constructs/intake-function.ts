@@ -1,0 +1,116 @@
+/**
+ * One construct carries the defaults every function of the app shares, so a new function is its entry,
+ * its size and its grants, nothing else: Node.js 22 on arm64, an ESM bundle made by esbuild (minified,
+ * with source maps), the AWS SDK taken from the runtime, a log group of its own with a retention, and a
+ * role of its own that starts with nothing but the right to write that log group.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The repository root: bundling resolves entries, node_modules and the lock file from here. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
+export const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
+
+/**
+ * CommonJS dependencies (exceljs and friends) call `require`, which an ESM bundle lacks: give it one.
+ * Exported so the bundling test can look for it in the output.
+ */
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface IntakeFunctionProps {
+  /** Handler file, relative to the repository root (e.g. `functions/api/handler.ts`); it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  /** Megabytes. CPU grows with memory on Lambda, so workbook parsing wants more than JSON routing. */
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  /** `POWERTOOLS_SERVICE_NAME`: the `service` key of every log line of this function. */
+  readonly serviceName: string;
+  readonly logRetention: RetentionDays;
+  readonly logLevel?: PowertoolsLogLevel;
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+export class IntakeFunction extends Construct {
+  readonly function: NodejsFunction;
+  /** The function's own role: grants go here, never to a shared role. */
+  readonly role: IRole;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: IntakeFunctionProps) {
+    super(scope, id);
+
+    // An explicit log group (rather than the deprecated `logRetention` custom resource) keeps retention
+    // in the template and lets the role be scoped to this one group.
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // A role of our own instead of the default one, which would attach the AWS managed
+    // AWSLambdaBasicExecutionRole (logs:* on every log group of the account).
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description} (motcua-intake)`,
+    });
+    this.logGroup.grantWrite(role);
+    this.role = role;
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(REPO_ROOT, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: FUNCTION_RUNTIME,
+      architecture: FUNCTION_ARCHITECTURE,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role,
+      logGroup: this.logGroup,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        // Stack traces point at the TypeScript source, not at the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // The nodejs22.x runtime ships the AWS SDK v3: leaving it out keeps bundles small and cold starts short.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is the chosen, supported LTS runtime (the code is tested on Node 20 and 22); moving to a newer runtime is a one-line change of FUNCTION_RUNTIME after the test suite passes on it.',
+    });
+  }
+}
+
+/** Default sizes per kind of work, so a new function picks a line instead of guessing. */
+export const FUNCTION_SIZES = {
+  /** JSON in, JSON out, a few DynamoDB calls: the API answers in well under a second. */
+  api: { memorySize: 512, timeout: Duration.seconds(10) },
+  /** Reads and annotates a workbook of up to 5 MiB (exceljs peaks at a few hundred MB on large files). */
+  workbook: { memorySize: 1536, timeout: Duration.seconds(90) },
+  /** A scheduled batch job: queries, aggregates, builds a workbook, sends one e-mail. */
+  batch: { memorySize: 1024, timeout: Duration.minutes(5) },
+} as const;
