@@ -8,6 +8,9 @@ type CommandModule = { run(args: string[]): Promise<number> };
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   validate: { summary: 'Kiểm tra một tệp danh sách (không tải lên)', load: () => import('./commands/validate.js') },
+  invite: { summary: 'Tạo đường dẫn tải lên cho đơn vị (--unit MÃ hoặc --all)', load: () => import('./commands/invite.js') },
+  status: { summary: 'Tình hình nộp danh sách của các đơn vị so với hạn nộp', load: () => import('./commands/status.js') },
+  'export-roster': { summary: 'Xuất danh sách cán bộ toàn tỉnh ra tệp Excel', load: () => import('./commands/export-roster.js') },
 };
 
 function usage(): string {

@@ -212,6 +212,17 @@ export const ISSUES = {
     message: (p) =>
       `Số điện thoại này bị trùng với dòng khác${otherRows(p)}. Mỗi cán bộ phải dùng số di động chính chủ của mình; vui lòng kiểm tra lại.`,
   },
+
+  // ── Processing of an upload (not about its content) ──────────────────────────────────────────────────
+  PROCESSING_FAILED: {
+    severity: 'error',
+    message: () =>
+      'Hệ thống chưa kiểm tra được tệp này do một sự cố kỹ thuật. Vui lòng tải tệp lên lại; nếu vẫn không được, vui lòng báo Trung tâm Phục vụ hành chính công tỉnh.',
+  },
+  UPLOAD_NOT_RECEIVED: {
+    severity: 'error',
+    message: () => 'Hệ thống không nhận được nội dung tệp (tệp có thể chưa tải lên xong). Vui lòng tải tệp lên lại.',
+  },
 } as const satisfies Record<string, Entry>;
 
 export type IssueCode = keyof typeof ISSUES;

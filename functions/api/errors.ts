@@ -1,0 +1,75 @@
+/**
+ * Every error the API answers: an HTTP status and the Vietnamese message a district clerk reads. Unknown
+ * errors become `INTERNAL` — a raw message never leaves the function.
+ */
+import { type AppError, NotFoundError, TokenError } from '../../shared/errors.js';
+import { UploadRefusal } from '../../shared/pipeline/uploads.js';
+
+export const API_ERRORS = {
+  BAD_REQUEST: {
+    status: 400,
+    message: 'Yêu cầu không hợp lệ. Vui lòng tải lại trang rồi thử lại.',
+  },
+  FILE_EMPTY: {
+    status: 400,
+    message: 'Tệp rỗng, không có nội dung. Vui lòng chọn đúng tệp danh sách rồi tải lên lại.',
+  },
+  FORM_NOT_SUPPORTED: {
+    status: 400,
+    message: 'Biểu mẫu này chưa được hỗ trợ tải lên. Vui lòng liên hệ Trung tâm Phục vụ hành chính công tỉnh.',
+  },
+  TOKEN_MISSING: {
+    status: 401,
+    message: 'Thiếu mã tải lên. Vui lòng mở đúng đường dẫn tải lên đã được cấp cho đơn vị.',
+  },
+  TOKEN_MALFORMED: {
+    status: 401,
+    message:
+      'Đường dẫn tải lên không đúng (có thể bị thiếu ký tự khi sao chép). Vui lòng mở lại đúng đường dẫn đã được cấp cho đơn vị.',
+  },
+  TOKEN_FORGED: {
+    status: 401,
+    message: 'Đường dẫn tải lên không hợp lệ. Vui lòng mở lại đúng đường dẫn đã được cấp cho đơn vị.',
+  },
+  TOKEN_EXPIRED: {
+    status: 401,
+    message:
+      'Đường dẫn tải lên đã hết hạn. Vui lòng liên hệ Trung tâm Phục vụ hành chính công tỉnh để được cấp đường dẫn mới.',
+  },
+  TOKEN_WRONG_UNIT: {
+    status: 403,
+    message: 'Đường dẫn tải lên này không dành cho đơn vị đã gửi tệp, nên không xem được kết quả. Vui lòng dùng đúng đường dẫn của đơn vị mình.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    message: 'Không tìm thấy lượt tải lên này. Vui lòng tải tệp lên lại.',
+  },
+  FILE_TOO_LARGE: {
+    status: 413,
+    message: 'Tệp quá lớn (tối đa 5 MB). Vui lòng xóa các trang tính, hình ảnh không cần thiết rồi tải lên lại.',
+  },
+  UNSUPPORTED_TYPE: {
+    status: 415,
+    message: 'Chỉ nhận tệp bảng tính Excel (.xlsx) hoặc .csv theo mẫu Phụ lục 2. Vui lòng lưu danh sách dưới dạng .xlsx rồi tải lên lại.',
+  },
+  INTERNAL: {
+    status: 500,
+    message: 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.',
+  },
+} as const satisfies Record<string, { status: 400 | 401 | 403 | 404 | 413 | 415 | 500; message: string }>;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** The error body `{ error: { code, message } }` and status for anything thrown by a route. */
+export function apiErrorOf(error: unknown): { code: ApiErrorCode; status: (typeof API_ERRORS)[ApiErrorCode]['status'] } {
+  const code = codeOf(error);
+  return { code, status: API_ERRORS[code].status };
+}
+
+function codeOf(error: unknown): ApiErrorCode {
+  if (error instanceof TokenError || error instanceof UploadRefusal || error instanceof NotFoundError) {
+    const code = (error as AppError).code;
+    if (Object.hasOwn(API_ERRORS, code)) return code as ApiErrorCode;
+  }
+  return 'INTERNAL';
+}

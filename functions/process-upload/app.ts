@@ -1,0 +1,87 @@
+/**
+ * The process-upload function: S3 ObjectCreated notifications, delivered directly or inside SQS messages
+ * (the AWS app puts a queue with a dead-letter queue in between, with `reportBatchItemFailures`).
+ * Parse, decode the key, hand each object to `processUpload`; retryable failures are thrown (S3) or
+ * reported per message (SQS), so the platform redelivers exactly those.
+ */
+import type { SQSBatchResponse } from 'aws-lambda';
+import { z } from 'zod';
+import { decodeEventKey } from '../../shared/aws/s3.js';
+import { safeError } from '../../shared/logger.js';
+import type { PipelineDeps } from '../../shared/pipeline/deps.js';
+import { processUpload, type UploadedObject } from '../../shared/pipeline/process-upload.js';
+
+const s3Record = z.object({
+  eventSource: z.literal('aws:s3').optional(),
+  eventName: z.string(),
+  eventTime: z.iso.datetime({ offset: true }),
+  s3: z.object({
+    bucket: z.object({ name: z.string().min(1) }),
+    object: z.object({
+      key: z.string().min(1),
+      size: z.number().int().nonnegative().default(0),
+      eTag: z.string().optional(),
+      sequencer: z.string().regex(/^[0-9A-Fa-f]{1,32}$/),
+    }),
+  }),
+});
+const s3Event = z.object({ Records: z.array(z.unknown()) });
+const s3TestEvent = z.object({ Event: z.literal('s3:TestEvent') });
+const sqsEvent = z.object({
+  Records: z
+    .array(z.object({ eventSource: z.literal('aws:sqs'), messageId: z.string(), body: z.string() }))
+    .min(1),
+});
+
+export type ProcessUploadHandler = (event: unknown) => Promise<SQSBatchResponse | undefined>;
+
+export function createProcessUploadHandler(deps: PipelineDeps): ProcessUploadHandler {
+  const log = deps.logger;
+
+  /** Processes every ObjectCreated record of one S3 notification; throws if one needs a retry. */
+  async function handleNotification(notification: unknown): Promise<void> {
+    if (s3TestEvent.safeParse(notification).success) return;
+    const parsed = s3Event.safeParse(notification);
+    if (!parsed.success) throw new Error('not an S3 event notification');
+    for (const raw of parsed.data.Records) {
+      const record = s3Record.safeParse(raw);
+      if (!record.success) throw new Error('malformed S3 event record');
+      const { eventName, eventTime, s3 } = record.data;
+      if (!eventName.startsWith('ObjectCreated:')) continue;
+      const key = decodeEventKey(s3.object.key);
+      if (key === undefined) {
+        log.warn('S3 event key is not URL-encoded as AWS does; ignored');
+        continue;
+      }
+      const object: UploadedObject = {
+        bucket: s3.bucket.name,
+        key,
+        size: s3.object.size,
+        sequencer: s3.object.sequencer,
+        eventTime: new Date(eventTime),
+        ...(s3.object.eTag ? { eTag: s3.object.eTag } : {}),
+      };
+      await processUpload(deps, object);
+    }
+  }
+
+  return async (event) => {
+    const sqs = sqsEvent.safeParse(event);
+    if (!sqs.success) {
+      // Direct S3 invocation (async): throwing makes Lambda retry the whole event.
+      await handleNotification(event);
+      return undefined;
+    }
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const message of sqs.data.Records) {
+      try {
+        await handleNotification(JSON.parse(message.body));
+      } catch (error) {
+        // Redelivered by SQS; after maxReceiveCount it lands in the dead-letter queue (and its alarm).
+        log.error('upload event failed; will be retried', { messageId: message.messageId, ...safeError(error) });
+        batchItemFailures.push({ itemIdentifier: message.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}

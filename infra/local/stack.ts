@@ -1,0 +1,381 @@
+/**
+ * The embedded stack: the AWS shape of the app on one machine, in this process, with no Docker and no
+ * account. dynalite stands in for DynamoDB, s3rver for S3, aws-ses-v2-local for SES; the functions are the
+ * very same code as on Lambda (the Hono app, the process-upload handler), reached through real AWS SDK v3
+ * clients with endpoint overrides. s3rver's notifications are routed to process-upload the way AWS delivers
+ * them: the key URL-encoded, one object's events in order, a failed invocation retried a couple of times.
+ *
+ * Used by `npm start` (data under `.data/`, kept across restarts), by the integration tests and by the
+ * browser test (in memory and a temp dir, free ports).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import dynalite from 'dynalite';
+import { Hono } from 'hono';
+import S3rver from 's3rver';
+import { createApiApp } from '../../functions/api/app.js';
+import { createProcessUploadHandler, type ProcessUploadHandler } from '../../functions/process-upload/app.js';
+import {
+  type AwsClients,
+  createAwsClients,
+  destroyAwsClients,
+  EMULATOR_CREDENTIALS,
+  S3RVER_CREDENTIALS,
+} from '../../shared/aws/clients.js';
+import { encodeEventKey, INCOMING_PREFIX } from '../../shared/aws/s3.js';
+import { type AppConfig, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_ROSTER_DEADLINE, type LogLevelName } from '../../shared/config.js';
+import { createLogger, safeError } from '../../shared/logger.js';
+import { createDeps, type PipelineDeps } from '../../shared/pipeline/deps.js';
+import { ensureTable } from '../../shared/store/table.js';
+import { issueToken, type UploadForm } from '../../shared/tokens.js';
+import { DYNAMODB_DIR, readOrCreateTokenSecret, S3_DIR, STACK_FILE } from './data-dir.js';
+
+export const LOCAL_TABLE_NAME = 'motcua-intake';
+export const LOCAL_BUCKET_NAME = 'motcua-uploads';
+const HOST = '127.0.0.1';
+const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+
+export interface LocalStackOptions {
+  /** Web port (page + API); 0 for a free one. Default 3000. */
+  port?: number;
+  /** Ports of the emulators; default `port + 1..3` when `port` is fixed, free ones otherwise. */
+  emulatorPorts?: { s3?: number; dynamodb?: number; ses?: number };
+  /** Keeps tables, objects and the token secret here across restarts; absent: memory and a temp dir. */
+  dataDir?: string;
+  /** No function logs unless `logLevel` asks for them (tests, the browser test). */
+  quiet?: boolean;
+  /** Level of the functions' JSON logs; default INFO (SILENT when `quiet`). */
+  logLevel?: LogLevelName;
+  /** Route S3 events to process-upload (default true). Off, the events are only recorded. */
+  processEvents?: boolean;
+  /** Delays before the retries of a failed event, like Lambda's asynchronous retries (default 2 retries). */
+  retryDelaysMs?: readonly number[];
+  tokenSecret?: string;
+  rosterDeadline?: string;
+  maxUploadBytes?: number;
+  now?: () => Date;
+}
+
+export interface InviteOptions {
+  form?: UploadForm;
+  period?: string;
+  expiresAt?: Date;
+}
+
+export interface LocalStack {
+  baseUrl: string;
+  s3Url: string;
+  sesUrl: string;
+  dynamodbUrl: string;
+  tableName: string;
+  bucketName: string;
+  tokenSecret: string;
+  dataDir: string | undefined;
+  /** The functions' dependencies, wired to the emulators (tests build variants from it). */
+  deps: PipelineDeps;
+  clients: AwsClients;
+  /** Every S3 notification as AWS would deliver it (key URL-encoded), in emission order. */
+  events: unknown[];
+  /** Runs a notification through the same per-key queue and retries as s3rver's own events. */
+  deliver(event: unknown, handler?: ProcessUploadHandler): Promise<void>;
+  /** Resolves when no event is queued or being processed. */
+  whenIdle(): Promise<void>;
+  /** An upload link `<baseUrl>/u/<token>` for a unit. */
+  inviteLink(unit: string, options?: InviteOptions): string;
+  stop(): Promise<void>;
+}
+
+/** What `npm start` records in `.data/stack.json` so the CLI can find the running stack. */
+export interface StackFile {
+  baseUrl: string;
+  s3Url: string;
+  sesUrl: string;
+  dynamodbUrl: string;
+  tableName: string;
+  bucketName: string;
+  rosterDeadline: string;
+  pid: number;
+}
+
+function corsConfiguration(origins: readonly string[]): string {
+  const allowed = origins.map((origin) => `<AllowedOrigin>${origin}</AllowedOrigin>`).join('');
+  return `<CORSConfiguration><CORSRule>${allowed}<AllowedMethod>POST</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
+}
+
+const listening = (server: Server, port: number) =>
+  new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+
+const closing = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+
+type StartSes = (config: { host: string; port: number }) => Promise<Server>;
+
+/** aws-ses-v2-local is CommonJS with `exports.default`: Node and bundlers disagree on which `default` that is. */
+async function sesServerFactory(): Promise<StartSes> {
+  const loaded: { default?: unknown } = await import('aws-ses-v2-local');
+  const outer = loaded.default;
+  const inner = typeof outer === 'object' && outer !== null && 'default' in outer ? outer.default : undefined;
+  const factory = typeof outer === 'function' ? outer : inner;
+  if (typeof factory !== 'function') throw new Error('aws-ses-v2-local: no server factory');
+  return factory as StartSes;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const webPort = options.port ?? 3000;
+  const neighbour = (offset: number) => (webPort === 0 ? 0 : webPort + offset);
+  const ports = {
+    s3: options.emulatorPorts?.s3 ?? neighbour(1),
+    dynamodb: options.emulatorPorts?.dynamodb ?? neighbour(2),
+    ses: options.emulatorPorts?.ses ?? neighbour(3),
+  };
+  const dataDir = options.dataDir;
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const s3Dir = dataDir ? join(dataDir, S3_DIR) : await mkdtemp(join(tmpdir(), 'motcua-s3-'));
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  };
+  if (!dataDir) cleanups.push(() => rm(s3Dir, { recursive: true, force: true }));
+
+  try {
+    // The web server first: its port is the page's origin, which the bucket's CORS rule must name.
+    let fetchHandler: (request: Request) => Response | Promise<Response> = () =>
+      new Response('Hệ thống đang khởi động, vui lòng chờ giây lát.', { status: 503 });
+    const web = serve({ fetch: (request) => fetchHandler(request), port: webPort, hostname: HOST }) as Server;
+    await new Promise<void>((resolve, reject) => {
+      if (web.listening) resolve();
+      web.once('listening', () => resolve());
+      web.once('error', reject);
+    });
+    cleanups.push(() => closing(web));
+    const actualWebPort = (web.address() as AddressInfo).port;
+    const baseUrl = `http://localhost:${actualWebPort}`;
+    const origins = [baseUrl, `http://${HOST}:${actualWebPort}`];
+
+    const dynamo = dynalite({
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(dataDir ? { path: join(dataDir, DYNAMODB_DIR) } : {}),
+    });
+    const dynamoPort = await listening(dynamo, ports.dynamodb);
+    cleanups.push(() => new Promise<void>((resolve) => dynamo.close(() => resolve())));
+
+    const s3rver = new S3rver({
+      address: HOST,
+      port: ports.s3,
+      silent: true,
+      directory: s3Dir,
+      configureBuckets: [{ name: LOCAL_BUCKET_NAME, configs: [corsConfiguration(origins)] }],
+    });
+    const s3Address = await s3rver.run();
+    cleanups.push(() => s3rver.close());
+
+    const ses = await (await sesServerFactory())({ host: HOST, port: ports.ses });
+    cleanups.push(() => closing(ses));
+
+    const s3Url = `http://${HOST}:${s3Address.port}`;
+    const dynamodbUrl = `http://${HOST}:${dynamoPort}`;
+    const sesUrl = `http://${HOST}:${(ses.address() as AddressInfo).port}`;
+    const clients = createAwsClients({
+      region: 'ap-southeast-1',
+      endpoints: { dynamodb: dynamodbUrl, s3: s3Url, ses: sesUrl },
+      s3ForcePathStyle: true,
+      credentials: EMULATOR_CREDENTIALS,
+      s3Credentials: S3RVER_CREDENTIALS,
+    });
+    cleanups.push(async () => destroyAwsClients(clients));
+    await ensureTable(clients.dynamodb, LOCAL_TABLE_NAME);
+
+    const tokenSecret =
+      options.tokenSecret ?? (dataDir ? await readOrCreateTokenSecret(dataDir) : randomBytes(32).toString('base64url'));
+    const logLevel = options.logLevel ?? (options.quiet ? 'SILENT' : 'INFO');
+    const config: AppConfig = {
+      tableName: LOCAL_TABLE_NAME,
+      bucketName: LOCAL_BUCKET_NAME,
+      tokenSecret: { kind: 'value', value: tokenSecret },
+      maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+      rosterDeadline: options.rosterDeadline ?? DEFAULT_ROSTER_DEADLINE,
+      serviceName: 'motcua-intake',
+      logLevel,
+    };
+    const logger = createLogger({ serviceName: config.serviceName, logLevel, persistentKeys: { environment: 'local' } });
+    const deps = createDeps({ config, clients, tokenSecret, logger, ...(options.now ? { now: options.now } : {}) });
+
+    // ── S3 notifications → process-upload, as AWS would deliver them ──────────────────────────────────
+    const processUploadHandler = createProcessUploadHandler(deps);
+    const retryDelays = options.retryDelaysMs ?? [1000, 3000];
+    const events: unknown[] = [];
+    const queues = new Map<string, Promise<void>>();
+    const inFlight = new Set<Promise<void>>();
+    let accepting = true;
+
+    const invoke = async (event: unknown, handler: ProcessUploadHandler) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await handler(event);
+          return;
+        } catch (error) {
+          const delay = retryDelays[attempt];
+          if (delay === undefined || !accepting) {
+            logger.error('upload event dropped after retries', { attempts: attempt + 1, ...safeError(error) });
+            return;
+          }
+          logger.warn('upload event failed; retrying', { attempt: attempt + 1, ...safeError(error) });
+          await sleep(delay);
+        }
+      }
+    };
+
+    const deliver = (event: unknown, handler: ProcessUploadHandler = processUploadHandler): Promise<void> => {
+      // One key's events run one after the other, as they would reach one Lambda through S3's ordering.
+      const queueKey = objectKeyOf(event) ?? '';
+      const previous = queues.get(queueKey) ?? Promise.resolve();
+      const run = previous.then(() => invoke(event, handler));
+      queues.set(queueKey, run);
+      inFlight.add(run);
+      void run.finally(() => {
+        inFlight.delete(run);
+        if (queues.get(queueKey) === run) queues.delete(queueKey);
+      });
+      return run;
+    };
+
+    s3rver.on('event', (notification: unknown) => {
+      const awsShaped = asAwsNotification(notification);
+      if (!awsShaped) return;
+      events.push(awsShaped);
+      if (accepting && options.processEvents !== false) void deliver(awsShaped);
+    });
+
+    const whenIdle = async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    };
+    cleanups.push(async () => {
+      accepting = false;
+      await whenIdle();
+    });
+
+    // ── The page and the API on one port ───────────────────────────────────────────────────────────────
+    const site = new Hono();
+    const page = async () =>
+      new Response(await readFile(join(WEB_DIR, 'index.html')), {
+        headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' },
+      });
+    site.get('/', page);
+    site.get('/u/*', page);
+    site.use('/static/*', serveStatic({ root: WEB_DIR }));
+    site.route('/', createApiApp(deps));
+    site.notFound((c) => c.text('Không tìm thấy trang.', 404));
+    site.onError((_error, c) => c.text('Không mở được trang. Vui lòng thử lại.', 500));
+    fetchHandler = (request) => site.fetch(request);
+
+    const rosterDeadline = config.rosterDeadline;
+    if (dataDir) {
+      const stackFile: StackFile = {
+        baseUrl,
+        s3Url,
+        sesUrl,
+        dynamodbUrl,
+        tableName: LOCAL_TABLE_NAME,
+        bucketName: LOCAL_BUCKET_NAME,
+        rosterDeadline,
+        pid: process.pid,
+      };
+      await writeFile(join(dataDir, STACK_FILE), `${JSON.stringify(stackFile, null, 2)}\n`);
+      cleanups.push(() => rm(join(dataDir, STACK_FILE), { force: true }));
+    }
+
+    return {
+      baseUrl,
+      s3Url,
+      sesUrl,
+      dynamodbUrl,
+      tableName: LOCAL_TABLE_NAME,
+      bucketName: LOCAL_BUCKET_NAME,
+      tokenSecret,
+      dataDir,
+      deps,
+      clients,
+      events,
+      deliver,
+      whenIdle,
+      inviteLink: (unit, invite = {}) => inviteLink(baseUrl, tokenSecret, unit, invite, deps.now()),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The month of `date` in Vietnam time, `YYYY-MM`. */
+export function vietnamMonth(date: Date): string {
+  return new Date(date.getTime() + 7 * 3600_000).toISOString().slice(0, 7);
+}
+
+export function inviteLink(baseUrl: string, secret: string, unit: string, options: InviteOptions, now: Date): string {
+  const token = issueToken(
+    {
+      unit,
+      form: options.form ?? 'roster',
+      period: options.period ?? vietnamMonth(now),
+      expiresAt: options.expiresAt ?? new Date(now.getTime() + 7 * 24 * 3600_000),
+    },
+    secret,
+  );
+  return `${baseUrl}/u/${token}`;
+}
+
+interface LooseNotification {
+  Records?: { eventName?: unknown; s3?: { object?: { key?: unknown } } }[];
+}
+
+/**
+ * s3rver emits real notification records except for the key, which it leaves decoded. AWS encodes it
+ * (form-style, `+` for a space); so does this. Only ObjectCreated events under `incoming/` are routed,
+ * as the AWS app's notification filter does.
+ */
+function asAwsNotification(notification: unknown): unknown {
+  const records = (notification as LooseNotification).Records ?? [];
+  const routed = records.filter((record) => {
+    const key = record.s3?.object?.key;
+    return (
+      typeof record.eventName === 'string' &&
+      record.eventName.startsWith('ObjectCreated:') &&
+      typeof key === 'string' &&
+      key.startsWith(INCOMING_PREFIX)
+    );
+  });
+  if (routed.length === 0) return undefined;
+  return {
+    Records: routed.map((record) => ({
+      ...record,
+      s3: { ...record.s3, object: { ...record.s3?.object, key: encodeEventKey(String(record.s3?.object?.key)) } },
+    })),
+  };
+}
+
+/** The (encoded) key of the first record, to serialize one object's events. */
+function objectKeyOf(event: unknown): string | undefined {
+  const key = (event as LooseNotification).Records?.[0]?.s3?.object?.key;
+  return typeof key === 'string' ? key : undefined;
+}

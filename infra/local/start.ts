@@ -1,0 +1,75 @@
+/**
+ * `npm start`: the whole system on this machine (see stack.ts). Data stays in `.data/` across restarts;
+ * Ctrl-C stops everything cleanly. `PORT` changes the web port (default 3000; the emulators take the
+ * three ports after it).
+ */
+import { resolve } from 'node:path';
+import { isLogLevelName } from '../../shared/config.js';
+import { dataDirOf } from './connect.js';
+import { type LocalStack, startLocalStack } from './stack.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 1 || port > 65_532) {
+  process.stderr.write(`PORT không hợp lệ: ${process.env.PORT}. Ví dụ: PORT=3100 npm start\n`);
+  process.exit(2);
+}
+const dataDir = dataDirOf(process.env);
+const logLevel = process.env.POWERTOOLS_LOG_LEVEL?.toUpperCase();
+
+let stack: LocalStack;
+try {
+  stack = await startLocalStack({
+    port,
+    dataDir,
+    ...(process.env.ROSTER_DEADLINE ? { rosterDeadline: process.env.ROSTER_DEADLINE } : {}),
+    ...(logLevel && isLogLevelName(logLevel) ? { logLevel } : {}),
+  });
+} catch (error) {
+  const busy = error instanceof Error && 'code' in error && error.code === 'EADDRINUSE';
+  process.stderr.write(
+    busy
+      ? `Cổng ${port}–${port + 3} đang được chương trình khác dùng (có thể "npm start" đang chạy ở cửa sổ khác). Tắt chương trình đó, hoặc chạy với cổng khác: PORT=3100 npm start\n`
+      : `Không khởi động được hệ thống: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+}
+
+const running = stack;
+process.stdout.write(
+  [
+    '',
+    'motcua-intake đang chạy trên máy này.',
+    '',
+    `  Trang tải lên:        ${running.baseUrl}/   (mở bằng đường dẫn /u/<mã> được cấp)`,
+    `  Hộp thư thử (SES):    ${running.sesUrl}/`,
+    `  S3 (s3rver):          ${running.s3Url}   DynamoDB (dynalite): ${running.dynamodbUrl}`,
+    `  Dữ liệu lưu tại:      ${resolve(dataDir)}`,
+    '',
+    '  Tạo đường dẫn tải lên cho một đơn vị (ví dụ Huyện Phù Cát, mã 548), trong một cửa sổ khác:',
+    '    npm run cli -- invite --unit 548',
+    '  Cho mọi huyện và sở, ngành:   npm run cli -- invite --all',
+    '  Xem tình hình nộp:            npm run cli -- status',
+    '',
+    'Nhấn Ctrl-C để dừng.',
+    '',
+  ].join('\n'),
+);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`\nĐang dừng (${signal})…\n`);
+  const force = setTimeout(() => {
+    process.stderr.write('Dừng quá lâu; thoát ngay.\n');
+    process.exit(1);
+  }, 15_000);
+  force.unref();
+  await running.stop();
+  process.stdout.write('Đã dừng. Dữ liệu vẫn còn trong .data/ cho lần chạy sau.\n');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('Ctrl-C'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,92 @@
+/**
+ * Configuration of the functions, read once from the environment and checked with zod.
+ *
+ * | variable                  | meaning                                                                 | default        |
+ * | ------------------------- | ----------------------------------------------------------------------- | -------------- |
+ * | `TABLE_NAME`              | the single DynamoDB table                                               | (required)     |
+ * | `BUCKET_NAME`             | the bucket of uploads (`incoming/…`) and annotated workbooks            | (required)     |
+ * | `TOKEN_SECRET_ARN`        | AWS: Secrets Manager secret whose SecretString is the token secret      | –              |
+ * | `TOKEN_SECRET`            | local: the raw token secret (≥ 32 characters); one of the two is needed | –              |
+ * | `MAX_UPLOAD_BYTES`        | largest accepted upload, enforced by the POST policy and when reading   | 5242880 (5 MiB)|
+ * | `ROSTER_DEADLINE`         | last day (Vietnam time) for the roster, ISO date                        | 2021-06-25     |
+ * | `POWERTOOLS_SERVICE_NAME` | `service` key of every log line                                         | motcua-intake  |
+ * | `POWERTOOLS_LOG_LEVEL`    | DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT                              | INFO           |
+ *
+ * Locally the AWS SDK clients also read `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_S3`,
+ * `AWS_ENDPOINT_URL_SES` and `S3_FORCE_PATH_STYLE=true` (see `shared/aws/clients.ts`).
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_ROSTER_DEADLINE = '2021-06-25';
+export const MIN_TOKEN_SECRET_LENGTH = 32;
+/** Vietnam has no daylight saving time: a fixed offset is exact. */
+export const VIETNAM_UTC_OFFSET = '+07:00';
+
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+
+const envSchema = z
+  .object({
+    TABLE_NAME: z.string().min(1),
+    BUCKET_NAME: z.string().min(1),
+    TOKEN_SECRET_ARN: z.string().min(1).optional(),
+    TOKEN_SECRET: z.string().min(MIN_TOKEN_SECRET_LENGTH).optional(),
+    MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_UPLOAD_BYTES),
+    ROSTER_DEADLINE: z.iso.date().default(DEFAULT_ROSTER_DEADLINE),
+    POWERTOOLS_SERVICE_NAME: z.string().min(1).default('motcua-intake'),
+    POWERTOOLS_LOG_LEVEL: z
+      .string()
+      .transform((level) => level.toUpperCase())
+      .pipe(z.enum(LOG_LEVELS))
+      .default('INFO'),
+  })
+  .refine((env) => env.TOKEN_SECRET_ARN !== undefined || env.TOKEN_SECRET !== undefined, {
+    message: 'TOKEN_SECRET_ARN or TOKEN_SECRET is required',
+    path: ['TOKEN_SECRET_ARN'],
+  });
+
+export type TokenSecretSource = { kind: 'arn'; arn: string } | { kind: 'value'; value: string };
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+export function isLogLevelName(value: string): value is LogLevelName {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+export interface AppConfig {
+  tableName: string;
+  bucketName: string;
+  tokenSecret: TokenSecretSource;
+  maxUploadBytes: number;
+  /** ISO date of the roster deadline (a whole day in Vietnam time). */
+  rosterDeadline: string;
+  serviceName: string;
+  logLevel: LogLevelName;
+}
+
+/** Parses the environment; throws `ConfigError` naming the bad variables (never their values: one is a secret). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))].join(', ');
+    throw new ConfigError(`invalid or missing environment variables: ${names}`);
+  }
+  const e = parsed.data;
+  return {
+    tableName: e.TABLE_NAME,
+    bucketName: e.BUCKET_NAME,
+    // An ARN wins: on AWS the raw secret must never sit in the function's environment.
+    tokenSecret: e.TOKEN_SECRET_ARN
+      ? { kind: 'arn', arn: e.TOKEN_SECRET_ARN }
+      : { kind: 'value', value: e.TOKEN_SECRET ?? '' },
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    rosterDeadline: e.ROSTER_DEADLINE,
+    serviceName: e.POWERTOOLS_SERVICE_NAME,
+    logLevel: e.POWERTOOLS_LOG_LEVEL,
+  };
+}
+
+/** The last instant of a deadline day in Vietnam time: a file that arrives on 25/6 at 23:59 (UTC+7) is on time. */
+export function deadlineEnd(isoDate: string): Date {
+  return new Date(`${isoDate}T23:59:59.999${VIETNAM_UTC_OFFSET}`);
+}

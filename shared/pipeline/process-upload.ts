@@ -1,0 +1,232 @@
+/**
+ * `processUpload(deps, object)`: what happens when S3 announces an uploaded file. Every step is idempotent
+ * or guarded, so a duplicate delivery, a reordered one, or a retry after a crash leaves the state one
+ * in-order delivery leaves (see shared/store/store.ts for the ordering and the version pointer).
+ *
+ * Errors: a dependency failure (S3, DynamoDB) is thrown so the platform retries the event; a failure that
+ * a retry cannot cure (a validator bug) is recorded as `failed` with a stable code and not thrown.
+ */
+import { annotatedKey, parseIncomingKey, putObject, readObjectBounded } from '../aws/s3.js';
+import { InputError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { safeError } from '../logger.js';
+import { objectOrderKey } from '../store/store.js';
+import type { OfficialInput } from '../store/types.js';
+import { validate } from '../validate.js';
+import { makeIssue, type Verdict } from '../verdict.js';
+import { unitByCode } from '../vn/units.js';
+import { annotate } from '../workbook/annotate.js';
+import { formatMegabytes } from '../workbook/zip-guard.js';
+import type { PipelineDeps } from './deps.js';
+
+/** One S3 object-created notification, with the key already URL-decoded. */
+export interface UploadedObject {
+  bucket: string;
+  key: string;
+  size: number;
+  eTag?: string;
+  sequencer: string;
+  eventTime: Date;
+}
+
+export type ProcessOutcome =
+  | { kind: 'ignored'; reason: 'not-an-upload' | 'other-bucket' | 'unknown-upload' }
+  | { kind: 'duplicate' }
+  | { kind: 'stale' }
+  | { kind: 'rejected'; rows: number }
+  | { kind: 'accepted'; rows: number; roster: 'current' | 'superseded' }
+  | { kind: 'failed'; failureCode: FailureCode };
+
+export const FAILURE_CODES = ['OBJECT_MISSING', 'FORM_NOT_SUPPORTED', 'UNIT_UNKNOWN', 'VALIDATION_FAILED'] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A roster version id: the upload and the object's sequencer (two objects on one key are two versions). */
+export function rosterVersionId(uploadId: string, sequencer: string): string {
+  return `${uploadId}-${sequencer.toLowerCase()}`;
+}
+
+export async function processUpload(deps: PipelineDeps, object: UploadedObject): Promise<ProcessOutcome> {
+  const parts = parseIncomingKey(object.key);
+  if (!parts) {
+    deps.logger.warn('S3 event for a key that is not an upload; ignored');
+    return { kind: 'ignored', reason: 'not-an-upload' };
+  }
+  const { unit, uploadId } = parts;
+  const log = deps.logger.createChild({ persistentKeys: { uploadId, unit } });
+  if (object.bucket !== deps.config.bucketName) {
+    log.warn('S3 event from another bucket; ignored');
+    return { kind: 'ignored', reason: 'other-bucket' };
+  }
+
+  const orderKey = objectOrderKey(object.eventTime, object.sequencer);
+  const begin = await deps.store.beginProcessing(uploadId, unit, { orderKey, receivedAt: object.eventTime }, deps.now());
+  if (begin.outcome !== 'started') {
+    log.info('upload event not processed', { outcome: begin.outcome });
+    if (begin.outcome === 'unknown') return { kind: 'ignored', reason: 'unknown-upload' };
+    return { kind: begin.outcome };
+  }
+  const upload = begin.upload;
+  log.info('processing upload', { size: object.size, form: upload.form });
+
+  const fail = async (failureCode: FailureCode, error?: unknown): Promise<ProcessOutcome> => {
+    log.error('upload failed for good', { failureCode, ...(error ? safeError(error) : {}) });
+    await deps.store.recordFailure(uploadId, orderKey, failureCode, deps.now());
+    return { kind: 'failed', failureCode };
+  };
+  if (upload.form !== 'roster') return fail('FORM_NOT_SUPPORTED');
+
+  // The POST policy bounds the size on AWS; s3rver ignores policies, and a bug in either must not let a
+  // huge file through, so the bound is checked again before and while reading.
+  const maxBytes = deps.config.maxUploadBytes;
+  let verdict: Verdict;
+  let bytes: Uint8Array | undefined;
+  const read =
+    object.size > maxBytes
+      ? ({ kind: 'too-large', size: object.size } as const)
+      : await readObjectBounded(deps.clients.s3, { bucket: object.bucket, key: object.key, maxBytes });
+  if (read.kind === 'missing') return fail('OBJECT_MISSING');
+  if (read.kind === 'too-large') {
+    verdict = {
+      form: 'roster',
+      unit,
+      accepted: false,
+      rows: [],
+      skipped: [],
+      issues: [makeIssue('FILE_TOO_LARGE', {}, { limit: formatMegabytes(maxBytes) })],
+    };
+  } else {
+    if (object.eTag && read.eTag && read.eTag !== object.eTag) {
+      // The key was overwritten after this event: the newer object's own event will be processed.
+      log.info('object changed since the event; leaving it to the newer event');
+      return { kind: 'stale' };
+    }
+    bytes = read.bytes;
+    try {
+      verdict = await validate(bytes, { unit, form: 'roster', fileName: upload.fileName, now: object.eventTime });
+    } catch (error) {
+      return fail(error instanceof InputError ? 'UNIT_UNKNOWN' : 'VALIDATION_FAILED', error);
+    }
+  }
+
+  let versionId: string | null = null;
+  let roster: 'current' | 'superseded' = 'superseded';
+  if (verdict.accepted) {
+    versionId = rosterVersionId(uploadId, object.sequencer);
+    const officials = await officialsOf(deps, verdict, unit);
+    await deps.store.writeRosterVersion(unit, versionId, officials);
+    roster = await flipRoster(deps, log, { unit, versionId, uploadId, orderKey, officials, receivedAt: object.eventTime });
+  }
+
+  let annotated: string | null = null;
+  if (verdict.issues.length > 0) annotated = await storeAnnotated(deps, log, { unit, uploadId, bytes, verdict, fileName: upload.fileName });
+
+  const recorded = await deps.store.recordVerdict(
+    uploadId,
+    orderKey,
+    {
+      status: verdict.accepted ? 'accepted' : 'rejected',
+      accepted: verdict.accepted,
+      rowsRead: verdict.rows.length,
+      issues: verdict.issues,
+      annotatedKey: annotated,
+      versionId,
+    },
+    deps.now(),
+  );
+  if (!recorded) {
+    log.info('a newer object of this upload took over; verdict not recorded');
+    return { kind: 'stale' };
+  }
+  const counts = { rows: verdict.rows.length, errors: verdict.issues.filter((i) => i.severity === 'error').length };
+  log.info('verdict recorded', { accepted: verdict.accepted, ...counts, roster: verdict.accepted ? roster : 'unchanged' });
+  return verdict.accepted ? { kind: 'accepted', rows: counts.rows, roster } : { kind: 'rejected', rows: counts.rows };
+}
+
+/**
+ * The rows of an accepted verdict as officials, each with its keyed ID hash; rows whose person is on the
+ * current roster of another unit get an `ID_ON_OTHER_ROSTER` warning (added to the verdict) and a flag.
+ */
+async function officialsOf(deps: PipelineDeps, verdict: Verdict, unit: string): Promise<OfficialInput[]> {
+  const officials: OfficialInput[] = [];
+  for (const row of verdict.rows) {
+    // An accepted verdict has only valid rows; the check keeps a partial row out of the store regardless.
+    if (!row.ok || !row.name || !row.unitCode || !row.idNumber || !row.phone) continue;
+    officials.push({
+      row: row.row,
+      name: row.name,
+      workUnitCode: row.unitCode,
+      idNumber: row.idNumber,
+      phone: row.phone,
+      idHash: deps.hashPersonId(row.idNumber),
+      sharedWith: [],
+    });
+  }
+  const elsewhere = await deps.store.findOnOtherCurrentRosters(
+    officials.map((o) => o.idHash),
+    unit,
+  );
+  for (const official of officials) {
+    const units = elsewhere.get(official.idHash);
+    if (!units) continue;
+    official.sharedWith = units;
+    const detail = units.map((code) => unitByCode(code)?.name ?? code).join(', ');
+    verdict.issues.push(makeIssue('ID_ON_OTHER_ROSTER', { row: official.row, column: 'idNumber' }, { detail }));
+  }
+  verdict.issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  return officials;
+}
+
+async function flipRoster(
+  deps: PipelineDeps,
+  log: Logger,
+  input: { unit: string; versionId: string; uploadId: string; orderKey: string; officials: OfficialInput[]; receivedAt: Date },
+): Promise<'current' | 'superseded'> {
+  const result = await deps.store.flipRoster(
+    {
+      unit: input.unit,
+      versionId: input.versionId,
+      uploadId: input.uploadId,
+      orderKey: input.orderKey,
+      officialCount: input.officials.length,
+      receivedAt: input.receivedAt,
+    },
+    deps.now(),
+  );
+  // Rows no pointer leads to are invisible; deleting them is housekeeping (and data minimization), so a
+  // failure here is logged and left for the next run rather than failing the upload.
+  const obsolete =
+    result.outcome === 'stale'
+      ? input.versionId
+      : result.outcome === 'flipped' && result.previousVersionId && result.previousVersionId !== input.versionId
+        ? result.previousVersionId
+        : undefined;
+  if (obsolete) {
+    try {
+      await deps.store.deleteRosterVersion(input.unit, obsolete);
+    } catch (error) {
+      log.warn('could not delete an obsolete roster version', { versionId: obsolete, ...safeError(error) });
+    }
+  }
+  log.info('roster pointer', { outcome: result.outcome, versionId: input.versionId });
+  return result.outcome === 'stale' ? 'superseded' : 'current';
+}
+
+async function storeAnnotated(
+  deps: PipelineDeps,
+  log: Logger,
+  input: { unit: string; uploadId: string; bytes: Uint8Array | undefined; verdict: Verdict; fileName: string },
+): Promise<string | null> {
+  let annotatedBytes: Uint8Array;
+  try {
+    annotatedBytes = await annotate(input.bytes ?? new Uint8Array(), input.verdict, input.fileName);
+  } catch (error) {
+    // The verdict matters more than its annotated copy: record it without one.
+    log.warn('annotation failed', safeError(error));
+    return null;
+  }
+  const key = annotatedKey(input.unit, input.uploadId);
+  await putObject(deps.clients.s3, { bucket: deps.config.bucketName, key, body: annotatedBytes, contentType: XLSX_TYPE });
+  return key;
+}

@@ -1,0 +1,84 @@
+/**
+ * BatchWriteItem in chunks of 25 (the DynamoDB maximum) with a few chunks in flight, and a bounded retry of
+ * UnprocessedItems. The SDK's retry strategy already retries throttled *requests*; UnprocessedItems come back
+ * in a successful response, so only the caller can resend them.
+ */
+import { BatchWriteCommand, type BatchWriteCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DependencyError } from '../errors.js';
+
+export const BATCH_WRITE_MAX_ITEMS = 25;
+const DEFAULT_CONCURRENCY = 4;
+const MAX_UNPROCESSED_ATTEMPTS = 8;
+const BASE_BACKOFF_MS = 50;
+
+export type WriteRequest =
+  | { PutRequest: { Item: Record<string, unknown> } }
+  | { DeleteRequest: { Key: Record<string, unknown> } };
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+/**
+ * Runs `task` over `items` with at most `limit` running at once. On a failure no new task starts, the
+ * running ones are awaited, then the first failure is thrown: nothing keeps writing after the caller has
+ * returned (on Lambda such work would freeze and resume inside the next invocation).
+ */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await task(items[index] as T, index);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
+  return results;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function writeOneBatch(doc: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[]): Promise<void> {
+  let pending = requests;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    if (attempt > MAX_UNPROCESSED_ATTEMPTS) {
+      throw new DependencyError(`DynamoDB BatchWriteItem (${pending.length} items still unprocessed)`);
+    }
+    let response: BatchWriteCommandOutput;
+    try {
+      response = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+    } catch (error) {
+      throw new DependencyError('DynamoDB BatchWriteItem', { cause: error });
+    }
+    pending = (response.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+    if (pending.length > 0) {
+      // Exponential backoff with full jitter, as AWS recommends for unprocessed items.
+      await sleep(Math.random() * BASE_BACKOFF_MS * 2 ** attempt);
+    }
+  }
+}
+
+/** Writes every request; the order between batches is not defined (callers write idempotent, keyed items). */
+export async function batchWrite(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  requests: readonly WriteRequest[],
+  concurrency = DEFAULT_CONCURRENCY,
+): Promise<void> {
+  await mapWithConcurrency(chunk(requests, BATCH_WRITE_MAX_ITEMS), concurrency, (batch) =>
+    writeOneBatch(doc, tableName, batch),
+  );
+}

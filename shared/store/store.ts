@@ -1,0 +1,552 @@
+/**
+ * The DynamoDB access of the pipeline: the only module that knows item shapes. One table, no transactions
+ * (dynalite has none, and none are needed):
+ *
+ * | item                 | pk                          | sk            | gsi1pk / gsi1sk                 | gsi2pk / gsi2sk                |
+ * | -------------------- | --------------------------- | ------------- | ------------------------------- | ------------------------------ |
+ * | upload               | `UPLOAD#<uploadId>`         | `UPLOAD`      | –                               | `UPLOADS#<unit>` / `<createdAt>#<uploadId>` |
+ * | roster version row   | `ROSTER#<unit>#<versionId>` | `ROW#<row>`   | `PERSON#<idHash>` / `<unit>#<versionId>` | –                     |
+ * | current roster       | `UNIT#<unit>`               | `ROSTER`      | –                               | `ROSTERS` / `<unit>`           |
+ *
+ * - An upload is fetched by id alone, so the API can tell "another unit's upload" (403) from "no such
+ *   upload" (404); a unit's uploads are listed newest first from gsi2. Issues are kept as gzipped JSON in the
+ *   item (they repeat the same messages, so they shrink ~10×), or beside the upload in S3 when even that
+ *   passes ~300 KB (items max out at 400 KB).
+ * - A roster *version* is written in full (one item per official, keyed by the Excel row) before the unit's
+ *   *pointer* is flipped to it. Readers follow the pointer, so a half-written version is invisible, and a
+ *   retry rewrites the same keys and flips. The flip is conditional on the new version being newer; rows of
+ *   a version that lost (or of the one it replaced) are deleted afterwards, as housekeeping that also keeps
+ *   personal data no longer than needed.
+ * - "Newer" is the order key `<eventTime>#<sequencer>`. AWS documents `sequencer` as comparable (after
+ *   right-padding the shorter with zeros) only between events *of the same key*, and each upload has its
+ *   own key; so the S3 event time (ms, when S3 finished the request) orders different uploads, and the
+ *   padded sequencer orders two objects written to one key within the same millisecond. Duplicate events
+ *   carry the same order key, so they can neither flip twice nor resurrect an older version.
+ * - Idempotency of processing needs no extra table: the upload item remembers the order key of the object
+ *   it processed and its status; a duplicate of a finished object is recognized and dropped, a retry of an
+ *   unfinished one runs again over idempotent writes (same keys, same values).
+ * - Officials are found across units by `gsi1pk = PERSON#<HMAC of the ID number>` (a Query, no scan);
+ *   ID and phone numbers sit in clear only in row attributes (encrypted at rest by DynamoDB), never in keys.
+ * - Every list status/export/report need is a Query: pointers of all units on gsi2 `ROSTERS`, a version's
+ *   rows by pk, a unit's uploads on gsi2.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ConflictError, DependencyError } from '../errors.js';
+import type { Issue } from '../verdict.js';
+import { batchWrite, mapWithConcurrency, type WriteRequest } from './batch.js';
+import { GSI1, GSI2 } from './table.js';
+import {
+  type BeginOutcome,
+  FINAL_STATUSES,
+  type FlipRequest,
+  type FlipResult,
+  type NewUpload,
+  type Official,
+  type OfficialInput,
+  type ObjectVersion,
+  type RosterPointer,
+  type UploadDetail,
+  type UploadRecord,
+  UPLOAD_STATUSES,
+  type UploadStatus,
+  type VerdictOutcome,
+} from './types.js';
+
+/** Where oversized issue lists go (S3 beside the upload). */
+export interface IssueOverflow {
+  keyFor(unit: string, uploadId: string): string;
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  get(key: string): Promise<Uint8Array>;
+}
+
+export interface StoreOptions {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  overflow: IssueOverflow;
+  /** Gzipped issues above this size go to S3. */
+  inlineIssuesMaxBytes?: number;
+  /** Pending uploads never sent are dropped by TTL after this long (AWS only; dynalite ignores TTL). */
+  pendingTtlSeconds?: number;
+}
+
+const INLINE_ISSUES_MAX_BYTES = 300_000;
+const PENDING_TTL_SECONDS = 7 * 24 * 3600;
+const LOOKUP_CONCURRENCY = 8;
+/** Wider than any sequencer S3 emits (16–20 hex digits today), so right-padding never truncates. */
+export const SEQUENCER_WIDTH = 32;
+
+const key = {
+  upload: (uploadId: string) => ({ pk: `UPLOAD#${uploadId}`, sk: 'UPLOAD' }),
+  uploadsOf: (unit: string) => `UPLOADS#${unit}`,
+  rosterPointer: (unit: string) => ({ pk: `UNIT#${unit}`, sk: 'ROSTER' }),
+  rosterPointers: 'ROSTERS',
+  version: (unit: string, versionId: string) => `ROSTER#${unit}#${versionId}`,
+  row: (row: number) => `ROW#${String(row).padStart(7, '0')}`,
+  person: (idHash: string) => `PERSON#${idHash}`,
+} as const;
+
+/** The order key of an S3 object event: event time, then the sequencer right-padded with zeros (AWS's rule). */
+export function objectOrderKey(eventTime: Date, sequencer: string): string {
+  const normalized = sequencer.toUpperCase();
+  if (!/^[0-9A-F]{1,32}$/.test(normalized)) throw new RangeError('sequencer must be 1–32 hex digits');
+  return `${eventTime.toISOString()}#${normalized.padEnd(SEQUENCER_WIDTH, '0')}`;
+}
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+
+async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ConflictError(what, { cause: error });
+    throw new DependencyError(`DynamoDB ${what}`, { cause: error });
+  }
+}
+
+type Item = Record<string, unknown>;
+const str = (item: Item, name: string): string => (typeof item[name] === 'string' ? (item[name] as string) : '');
+const optStr = (item: Item, name: string): string | null => (typeof item[name] === 'string' ? (item[name] as string) : null);
+const optNum = (item: Item, name: string): number | null => (typeof item[name] === 'number' ? (item[name] as number) : null);
+
+function statusOf(item: Item): UploadStatus {
+  const status = UPLOAD_STATUSES.find((s) => s === item.status);
+  if (!status) throw new DependencyError('DynamoDB upload item without a known status');
+  return status;
+}
+
+export type Store = ReturnType<typeof createStore>;
+
+export function createStore(options: StoreOptions) {
+  const { doc, tableName: TableName, overflow } = options;
+  const inlineMax = options.inlineIssuesMaxBytes ?? INLINE_ISSUES_MAX_BYTES;
+  const pendingTtl = options.pendingTtlSeconds ?? PENDING_TTL_SECONDS;
+
+  async function queryAll(input: Omit<QueryCommandInput, 'TableName'>, limit = Number.POSITIVE_INFINITY): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await call('Query', () => doc.send(new QueryCommand({ TableName, ...input, ExclusiveStartKey })));
+      items.push(...((page.Items ?? []) as Item[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey && items.length < limit);
+    return items.slice(0, limit);
+  }
+
+  function toUpload(item: Item): UploadRecord {
+    return {
+      uploadId: str(item, 'uploadId'),
+      unit: str(item, 'unit'),
+      form: str(item, 'form') === 'results' ? 'results' : 'roster',
+      period: str(item, 'period'),
+      objectKey: str(item, 'objectKey'),
+      fileName: str(item, 'fileName'),
+      contentType: str(item, 'contentType'),
+      declaredSize: optNum(item, 'declaredSize') ?? 0,
+      status: statusOf(item),
+      accepted: typeof item.accepted === 'boolean' ? item.accepted : null,
+      rowsRead: optNum(item, 'rowsRead'),
+      issueCount: optNum(item, 'issueCount'),
+      annotatedKey: optStr(item, 'annotatedKey'),
+      createdAt: str(item, 'createdAt'),
+      updatedAt: str(item, 'updatedAt'),
+      receivedAt: optStr(item, 'receivedAt'),
+      objectVersion: optStr(item, 'objectVersion'),
+      versionId: optStr(item, 'versionId'),
+      failureCode: optStr(item, 'failureCode'),
+    };
+  }
+
+  async function decodeIssues(item: Item): Promise<Issue[]> {
+    let compressed: Uint8Array | undefined;
+    if (item.issuesGz instanceof Uint8Array) compressed = item.issuesGz;
+    else if (typeof item.issuesKey === 'string') compressed = await overflow.get(item.issuesKey);
+    if (!compressed) return [];
+    return JSON.parse(gunzipSync(compressed).toString('utf8')) as Issue[];
+  }
+
+  function toPointer(item: Item): RosterPointer {
+    return {
+      unit: str(item, 'unit'),
+      versionId: str(item, 'versionId'),
+      uploadId: str(item, 'uploadId'),
+      orderKey: str(item, 'orderKey'),
+      officialCount: optNum(item, 'officialCount') ?? 0,
+      receivedAt: str(item, 'receivedAt'),
+      firstReceivedAt: str(item, 'firstReceivedAt'),
+      updatedAt: str(item, 'updatedAt'),
+    };
+  }
+
+  function toOfficial(item: Item): Official {
+    return {
+      unit: str(item, 'unit'),
+      versionId: str(item, 'versionId'),
+      row: optNum(item, 'row') ?? 0,
+      name: str(item, 'name'),
+      workUnitCode: str(item, 'workUnitCode'),
+      idNumber: str(item, 'idNumber'),
+      phone: str(item, 'phone'),
+      idHash: str(item, 'idHash'),
+      sharedWith: Array.isArray(item.sharedWith) ? item.sharedWith.filter((u): u is string => typeof u === 'string') : [],
+    };
+  }
+
+  async function getUploadItem(uploadId: string): Promise<Item | undefined> {
+    const result = await call('GetItem upload', () =>
+      doc.send(new GetCommand({ TableName, Key: key.upload(uploadId), ConsistentRead: true })),
+    );
+    return result.Item as Item | undefined;
+  }
+
+  async function getPointer(unit: string): Promise<RosterPointer | undefined> {
+    const result = await call('GetItem roster pointer', () =>
+      doc.send(new GetCommand({ TableName, Key: key.rosterPointer(unit), ConsistentRead: true })),
+    );
+    return result.Item ? toPointer(result.Item as Item) : undefined;
+  }
+
+  async function listVersionOfficials(unit: string, versionId: string): Promise<Official[]> {
+    const items = await queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': key.version(unit, versionId) },
+    });
+    return items.map(toOfficial);
+  }
+
+  return {
+    // ── Uploads ────────────────────────────────────────────────────────────────────────────────────────
+    async createUpload(upload: NewUpload): Promise<void> {
+      const createdAt = upload.createdAt.toISOString();
+      await call('PutItem upload', () =>
+        doc.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              ...key.upload(upload.uploadId),
+              type: 'upload',
+              uploadId: upload.uploadId,
+              unit: upload.unit,
+              form: upload.form,
+              period: upload.period,
+              objectKey: upload.objectKey,
+              fileName: upload.fileName,
+              contentType: upload.contentType,
+              declaredSize: upload.declaredSize,
+              status: 'pending' satisfies UploadStatus,
+              createdAt,
+              updatedAt: createdAt,
+              gsi2pk: key.uploadsOf(upload.unit),
+              gsi2sk: `${createdAt}#${upload.uploadId}`,
+              ttl: Math.floor(upload.createdAt.getTime() / 1000) + pendingTtl,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    },
+
+    async getUpload(uploadId: string): Promise<UploadDetail | undefined> {
+      const item = await getUploadItem(uploadId);
+      if (!item) return undefined;
+      return { ...toUpload(item), issues: await decodeIssues(item) };
+    },
+
+    /** A unit's uploads, newest first, without their issues. */
+    async listUploads(unit: string, limit = 50): Promise<UploadRecord[]> {
+      const items = await queryAll(
+        {
+          IndexName: GSI2,
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': key.uploadsOf(unit) },
+          ScanIndexForward: false,
+          Limit: Math.min(limit, 100),
+        },
+        limit,
+      );
+      return items.map(toUpload);
+    },
+
+    /**
+     * Claims the processing of one object of an upload. Reads first to tell why not, then writes
+     * conditionally so that two racing deliveries cannot both move the upload backwards.
+     */
+    async beginProcessing(uploadId: string, unit: string, object: ObjectVersion, now: Date): Promise<BeginOutcome> {
+      const item = await getUploadItem(uploadId);
+      if (!item || str(item, 'unit') !== unit) return { outcome: 'unknown' };
+      const seen = optStr(item, 'objectVersion');
+      const status = statusOf(item);
+      if (seen !== null && seen > object.orderKey) return { outcome: 'stale' };
+      if (seen === object.orderKey && FINAL_STATUSES.includes(status)) return { outcome: 'duplicate' };
+      try {
+        const result = await call('UpdateItem begin processing', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: key.upload(uploadId),
+              UpdateExpression:
+                'SET #status = :processing, objectVersion = :k, receivedAt = :received, updatedAt = :now REMOVE #ttl, failureCode',
+              ConditionExpression:
+                'attribute_exists(pk) AND (attribute_not_exists(objectVersion) OR objectVersion < :k OR (objectVersion = :k AND NOT #status IN (:accepted, :rejected)))',
+              ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
+              ExpressionAttributeValues: {
+                ':processing': 'processing',
+                ':accepted': 'accepted',
+                ':rejected': 'rejected',
+                ':k': object.orderKey,
+                ':received': object.receivedAt.toISOString(),
+                ':now': now.toISOString(),
+              },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        );
+        return { outcome: 'started', upload: toUpload((result.Attributes ?? item) as Item) };
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        const again = await getUploadItem(uploadId);
+        return again && optStr(again, 'objectVersion') === object.orderKey ? { outcome: 'duplicate' } : { outcome: 'stale' };
+      }
+    },
+
+    /** Records the verdict of the object `orderKey`; false when a newer object of the upload took over. */
+    async recordVerdict(uploadId: string, orderKey: string, outcome: VerdictOutcome, now: Date): Promise<boolean> {
+      const item = await getUploadItem(uploadId);
+      if (!item) return false;
+      const compressed = gzipSync(Buffer.from(JSON.stringify(outcome.issues), 'utf8'));
+      let issuesAttribute: { name: 'issuesGz'; value: Uint8Array } | { name: 'issuesKey'; value: string };
+      if (compressed.byteLength <= inlineMax) {
+        issuesAttribute = { name: 'issuesGz', value: compressed };
+      } else {
+        const issuesKey = overflow.keyFor(str(item, 'unit'), uploadId);
+        await overflow.put(issuesKey, compressed);
+        issuesAttribute = { name: 'issuesKey', value: issuesKey };
+      }
+      const stale = issuesAttribute.name === 'issuesGz' ? 'issuesKey' : 'issuesGz';
+      try {
+        await call('UpdateItem verdict', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: key.upload(uploadId),
+              UpdateExpression: `SET #status = :status, accepted = :accepted, rowsRead = :rows, issueCount = :count, ${issuesAttribute.name} = :issues, annotatedKey = :annotated, versionId = :version, updatedAt = :now REMOVE ${stale}, failureCode`,
+              ConditionExpression: 'objectVersion = :k',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':status': outcome.status,
+                ':accepted': outcome.accepted,
+                ':rows': outcome.rowsRead,
+                ':count': outcome.issues.length,
+                ':issues': issuesAttribute.value,
+                ':annotated': outcome.annotatedKey,
+                ':version': outcome.versionId,
+                ':now': now.toISOString(),
+                ':k': orderKey,
+              },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConflictError) return false;
+        throw error;
+      }
+    },
+
+    /** Marks processing of `orderKey` as failed for good, with a stable code the page can explain. */
+    async recordFailure(uploadId: string, orderKey: string, failureCode: string, now: Date): Promise<boolean> {
+      try {
+        await call('UpdateItem failure', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: key.upload(uploadId),
+              UpdateExpression: 'SET #status = :failed, failureCode = :code, updatedAt = :now',
+              ConditionExpression: 'objectVersion = :k AND NOT #status IN (:accepted, :rejected)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':failed': 'failed',
+                ':code': failureCode,
+                ':now': now.toISOString(),
+                ':k': orderKey,
+                ':accepted': 'accepted',
+                ':rejected': 'rejected',
+              },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConflictError) return false;
+        throw error;
+      }
+    },
+
+    // ── Roster versions ────────────────────────────────────────────────────────────────────────────────
+    /** Writes every row of a version; idempotent (same keys, same values), so a retry simply rewrites. */
+    async writeRosterVersion(unit: string, versionId: string, officials: readonly OfficialInput[]): Promise<void> {
+      const pk = key.version(unit, versionId);
+      const requests: WriteRequest[] = officials.map((official) => ({
+        PutRequest: {
+          Item: {
+            pk,
+            sk: key.row(official.row),
+            type: 'official',
+            unit,
+            versionId,
+            row: official.row,
+            name: official.name,
+            workUnitCode: official.workUnitCode,
+            idNumber: official.idNumber,
+            phone: official.phone,
+            idHash: official.idHash,
+            sharedWith: official.sharedWith,
+            gsi1pk: key.person(official.idHash),
+            gsi1sk: `${unit}#${versionId}`,
+          },
+        },
+      }));
+      await batchWrite(doc, TableName, requests);
+    },
+
+    /** Deletes the rows of a version nobody points at (a superseded or a losing one). */
+    async deleteRosterVersion(unit: string, versionId: string): Promise<number> {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': key.version(unit, versionId) },
+        ProjectionExpression: 'pk, sk',
+      });
+      await batchWrite(
+        doc,
+        TableName,
+        items.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
+      );
+      return items.length;
+    },
+
+    /**
+     * Points the unit at `versionId` if it is newer than the current one. Only after every row is written:
+     * then no reader ever sees a partial or mixed roster.
+     */
+    async flipRoster(request: FlipRequest, now: Date): Promise<FlipResult> {
+      const received = request.receivedAt.toISOString();
+      try {
+        const result = await call('UpdateItem flip roster', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: key.rosterPointer(request.unit),
+              UpdateExpression:
+                'SET #type = :type, #unit = :unit, versionId = :version, uploadId = :upload, orderKey = :k, officialCount = :count, receivedAt = :received, firstReceivedAt = if_not_exists(firstReceivedAt, :received), updatedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :unit',
+              ConditionExpression: 'attribute_not_exists(pk) OR orderKey < :k',
+              ExpressionAttributeNames: { '#type': 'type', '#unit': 'unit' },
+              ExpressionAttributeValues: {
+                ':type': 'roster-pointer',
+                ':unit': request.unit,
+                ':version': request.versionId,
+                ':upload': request.uploadId,
+                ':k': request.orderKey,
+                ':count': request.officialCount,
+                ':received': received,
+                ':now': now.toISOString(),
+                ':gsi2pk': key.rosterPointers,
+              },
+              ReturnValues: 'ALL_OLD',
+            }),
+          ),
+        );
+        const previous = result.Attributes as Item | undefined;
+        return { outcome: 'flipped', previousVersionId: previous ? optStr(previous, 'versionId') : null };
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+      }
+      const current = await getPointer(request.unit);
+      if (!current) throw new DependencyError('DynamoDB roster pointer vanished during flip');
+      if (current.versionId === request.versionId) return { outcome: 'already-current' };
+      // An older roster that arrived late still counts for the deadline: it was received when it was.
+      if (received < current.firstReceivedAt) {
+        try {
+          await call('UpdateItem first received', () =>
+            doc.send(
+              new UpdateCommand({
+                TableName,
+                Key: key.rosterPointer(request.unit),
+                UpdateExpression: 'SET firstReceivedAt = :received',
+                ConditionExpression: 'firstReceivedAt > :received',
+                ExpressionAttributeValues: { ':received': received },
+              }),
+            ),
+          );
+        } catch (error) {
+          if (!(error instanceof ConflictError)) throw error;
+        }
+      }
+      return { outcome: 'stale', currentVersionId: current.versionId };
+    },
+
+    getRosterPointer: getPointer,
+
+    /** Every unit's current roster pointer (one Query on gsi2). */
+    async listRosterPointers(): Promise<RosterPointer[]> {
+      const items = await queryAll({
+        IndexName: GSI2,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': key.rosterPointers },
+      });
+      return items.map(toPointer);
+    },
+
+    /** The officials of one version, in row order. */
+    listVersionOfficials,
+
+    /** The officials on the unit's current roster (none when it has no accepted roster). */
+    async listCurrentOfficials(unit: string): Promise<Official[]> {
+      const pointer = await getPointer(unit);
+      if (!pointer) return [];
+      return listVersionOfficials(unit, pointer.versionId);
+    },
+
+    /**
+     * For each ID hash, the *other* units whose current roster lists that person. One gsi1 Query per person,
+     * then a pointer check per unit found, so superseded or half-written versions never count.
+     */
+    async findOnOtherCurrentRosters(idHashes: readonly string[], exceptUnit: string): Promise<Map<string, string[]>> {
+      const pointerCache = new Map<string, Promise<RosterPointer | undefined>>();
+      const pointerOf = (unit: string) => {
+        let cached = pointerCache.get(unit);
+        if (!cached) {
+          cached = getPointer(unit);
+          pointerCache.set(unit, cached);
+        }
+        return cached;
+      };
+      const found = new Map<string, string[]>();
+      await mapWithConcurrency([...new Set(idHashes)], LOOKUP_CONCURRENCY, async (idHash) => {
+        const items = await queryAll({
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': key.person(idHash) },
+        });
+        const units = new Set<string>();
+        for (const item of items) {
+          const unit = str(item, 'unit');
+          if (unit === exceptUnit || units.has(unit)) continue;
+          const pointer = await pointerOf(unit);
+          if (pointer && pointer.versionId === str(item, 'versionId')) units.add(unit);
+        }
+        if (units.size > 0) found.set(idHash, [...units].sort());
+      });
+      return found;
+    },
+  };
+}

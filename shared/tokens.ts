@@ -1,0 +1,108 @@
+/**
+ * Upload tokens and keyed hashes, all derived from one secret (so there is one thing to rotate).
+ *
+ * A token is `v1.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>`: it names the unit, the form, the
+ * period and the expiry, and anyone holding it may upload for that unit until it expires. It carries no
+ * personal data (it travels in URLs). Keys are derived with HKDF under distinct labels, so a token MAC can
+ * never be replayed as a person hash or the other way round.
+ */
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { TokenError } from './errors.js';
+
+export const UPLOAD_FORMS = ['roster', 'results'] as const;
+export type UploadForm = (typeof UPLOAD_FORMS)[number];
+
+export interface TokenClaims {
+  unit: string;
+  form: UploadForm;
+  /** The month the upload is about, `YYYY-MM`. */
+  period: string;
+  expiresAt: Date;
+}
+
+const TOKEN_VERSION = 'v1';
+// A generous bound: real tokens are ~160 characters; anything much longer is not ours.
+const MAX_TOKEN_LENGTH = 1024;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const MAC_BYTES = 32;
+
+export const UNIT_CODE_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+const wireClaimsSchema = z.strictObject({
+  unit: z.string().regex(UNIT_CODE_PATTERN),
+  form: z.enum(UPLOAD_FORMS),
+  period: z.string().regex(PERIOD_PATTERN),
+  /** Expiry, epoch seconds. */
+  exp: z.number().int().positive(),
+});
+
+const HKDF_SALT = 'motcua-intake';
+const KEY_LABELS = { token: 'upload-token/v1', person: 'person-id-hash/v1' } as const;
+
+function deriveKey(secret: string, label: (typeof KEY_LABELS)[keyof typeof KEY_LABELS]): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, label, 32));
+}
+
+function mac(secret: string, signedPart: string): Buffer {
+  return createHmac('sha256', deriveKey(secret, KEY_LABELS.token)).update(signedPart).digest();
+}
+
+export function issueToken(claims: TokenClaims, secret: string): string {
+  const wire = wireClaimsSchema.parse({
+    unit: claims.unit,
+    form: claims.form,
+    period: claims.period,
+    exp: Math.floor(claims.expiresAt.getTime() / 1000),
+  });
+  const payload = Buffer.from(JSON.stringify(wire), 'utf8').toString('base64url');
+  const signedPart = `${TOKEN_VERSION}.${payload}`;
+  return `${signedPart}.${mac(secret, signedPart).toString('base64url')}`;
+}
+
+/**
+ * The claims of a genuine, unexpired token. Throws `TokenError` ('missing' | 'malformed' | 'forged' |
+ * 'expired'); the signature is checked before the payload is even parsed, in constant time.
+ */
+export function verifyToken(token: string | undefined | null, secret: string, now: Date): TokenClaims {
+  if (token === undefined || token === null || token.length === 0) throw new TokenError('missing');
+  if (token.length > MAX_TOKEN_LENGTH) throw new TokenError('malformed');
+  const parts = token.split('.');
+  const [version, payload, signature] = parts;
+  if (
+    parts.length !== 3 ||
+    version !== TOKEN_VERSION ||
+    payload === undefined ||
+    signature === undefined ||
+    !BASE64URL.test(payload) ||
+    !BASE64URL.test(signature)
+  ) {
+    throw new TokenError('malformed');
+  }
+  const given = Buffer.from(signature, 'base64url');
+  // Canonical encoding only: otherwise the spare bits of the last character let several strings stand for one token.
+  if (given.toString('base64url') !== signature) throw new TokenError('malformed');
+  const expected = mac(secret, `${version}.${payload}`);
+  if (given.length !== MAC_BYTES || !timingSafeEqual(given, expected)) throw new TokenError('forged');
+
+  let wire: z.infer<typeof wireClaimsSchema>;
+  try {
+    wire = wireClaimsSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+  } catch (error) {
+    // Signed by us yet unreadable: a token of a future format, or a bug. Either way not usable.
+    throw new TokenError('malformed', { cause: error });
+  }
+  const expiresAt = new Date(wire.exp * 1000);
+  if (expiresAt.getTime() <= now.getTime()) throw new TokenError('expired');
+  return { unit: wire.unit, form: wire.form, period: wire.period, expiresAt };
+}
+
+/**
+ * A function giving the keyed hash of an ID number (hex HMAC-SHA256 under a key derived from the secret):
+ * how the store finds the same person on several rosters without an ID number in any key.
+ */
+export function personIdHasher(secret: string): (idNumber: string) => string {
+  const key = deriveKey(secret, KEY_LABELS.person);
+  return (idNumber) => createHmac('sha256', key).update(idNumber, 'utf8').digest('hex');
+}

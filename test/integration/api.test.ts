@@ -1,0 +1,164 @@
+/**
+ * The upload API over HTTP on the local server (the same Hono app API Gateway runs): a presigned POST whose
+ * policy binds key, size and type (decoded here, since s3rver does not enforce it), the status and list of
+ * a unit's uploads, and every refusal with its status, a Vietnamese message, and no change anywhere.
+ */
+import { describe, expect, it } from 'vitest';
+import { API_ERRORS, type ApiErrorCode } from '../../functions/api/errors.js';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/config.js';
+import { issueToken } from '../../shared/tokens.js';
+import { api, type PresignedPost, tokenOf, useLocalStack, XLSX_TYPE } from '../support/local-stack.js';
+
+const stack = useLocalStack();
+const VIETNAMESE = /[àáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]/i;
+
+const link = (unit: string, options: Parameters<typeof stack.current.inviteLink>[1] = {}) =>
+  tokenOf(stack.current.inviteLink(unit, options));
+const body = (token: string, overrides: Record<string, unknown> = {}) => ({
+  token,
+  fileName: 'Danh sách Phù Cát.xlsx',
+  contentType: XLSX_TYPE,
+  size: 20_000,
+  ...overrides,
+});
+
+interface PolicyDocument {
+  expiration: string;
+  conditions: (Record<string, string> | [string, string | number, string | number])[];
+}
+
+function decodePolicy(fields: Record<string, string>): PolicyDocument {
+  return JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8')) as PolicyDocument;
+}
+
+function expectRefusal(answer: { status: number; body: unknown }, code: ApiErrorCode) {
+  expect(answer.status).toBe(API_ERRORS[code].status);
+  expect(answer.body).toEqual({ error: { code, message: API_ERRORS[code].message } });
+  expect(API_ERRORS[code].message).toMatch(VIETNAMESE);
+}
+
+describe('POST /api/uploads', () => {
+  it('answers a presigned POST whose policy binds the key, 1 byte–5 MiB, the content type and minutes of validity', async () => {
+    const before = Date.now();
+    const answer = await api<PresignedPost>(stack.current, '/api/uploads', { json: body(link('548')) });
+    expect(answer.status).toBe(201);
+    const { uploadId, url, fields, expiresAt } = answer.body;
+    expect(uploadId).toMatch(/^[a-z0-9]{21}$/);
+    expect(url).toBe(`${stack.current.s3Url}/${stack.current.bucketName}`);
+    expect(fields.key).toBe(`incoming/548/${uploadId}.xlsx`);
+    expect(fields['Content-Type']).toBe(XLSX_TYPE);
+
+    const policy = decodePolicy(fields);
+    expect(policy.conditions).toContainEqual({ key: `incoming/548/${uploadId}.xlsx` });
+    expect(policy.conditions).toContainEqual({ bucket: stack.current.bucketName });
+    expect(policy.conditions).toContainEqual(['content-length-range', 1, DEFAULT_MAX_UPLOAD_BYTES]);
+    expect(policy.conditions).toContainEqual(['eq', '$Content-Type', XLSX_TYPE]);
+    const validForMs = new Date(policy.expiration).getTime() - before;
+    expect(validForMs).toBeGreaterThan(60_000);
+    expect(validForMs).toBeLessThanOrEqual(15 * 60_000 + 1000);
+    expect(new Date(expiresAt).getTime()).toBe(new Date(policy.expiration).getTime());
+    // The clerk's file name (it may say anything) stays out of the key and the policy.
+    expect(JSON.stringify(policy)).not.toContain('Phù Cát');
+  });
+
+  it('records the upload as pending, visible to its unit', async () => {
+    const token = link('545');
+    const created = await api<PresignedPost>(stack.current, '/api/uploads', { json: body(token) });
+    const status = await api(stack.current, `/api/uploads/${created.body.uploadId}`, { token });
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ uploadId: created.body.uploadId, status: 'pending', accepted: null, rows: null, issues: [], reportUrl: null });
+  });
+
+  it.each([
+    ['a CSV saved by Excel', 'ds.csv', 'application/vnd.ms-excel', 'incoming/549/', '.csv', 'application/vnd.ms-excel'],
+    ['an .xlsx the browser could not type', 'ds.XLSX', '', 'incoming/549/', '.xlsx', XLSX_TYPE],
+    ['an old .xls (the validator explains how to convert it)', 'ds.xls', 'application/vnd.ms-excel', 'incoming/549/', '.xls', 'application/vnd.ms-excel'],
+  ])('accepts %s and binds a matching content type', async (_label, fileName, contentType, prefix, extension, bound) => {
+    const answer = await api<PresignedPost>(stack.current, '/api/uploads', { json: body(link('549'), { fileName, contentType }) });
+    expect(answer.status).toBe(201);
+    expect(answer.body.fields.key?.startsWith(prefix)).toBe(true);
+    expect(answer.body.fields.key?.endsWith(extension)).toBe(true);
+    expect(decodePolicy(answer.body.fields).conditions).toContainEqual(['eq', '$Content-Type', bound]);
+  });
+
+  const expired = () =>
+    issueToken({ unit: '550', form: 'roster', period: '2021-06', expiresAt: new Date(Date.now() - 1000) }, stack.current.tokenSecret);
+  const forged = () =>
+    issueToken({ unit: '550', form: 'roster', period: '2021-06', expiresAt: new Date(Date.now() + 3_600_000) }, 'x'.repeat(40));
+  const commune = () =>
+    issueToken({ unit: '21871', form: 'roster', period: '2021-06', expiresAt: new Date(Date.now() + 3_600_000) }, stack.current.tokenSecret);
+
+  it.each<[string, () => unknown, ApiErrorCode]>([
+    ['a body that is not JSON', () => 'not json', 'BAD_REQUEST'],
+    ['a body without a token', () => ({ fileName: 'a.xlsx', contentType: XLSX_TYPE, size: 10 }), 'BAD_REQUEST'],
+    ['a negative size', () => body(link('550'), { size: -1 }), 'BAD_REQUEST'],
+    ['an empty file', () => body(link('550'), { size: 0 }), 'FILE_EMPTY'],
+    ['a file over 5 MiB', () => body(link('550'), { size: DEFAULT_MAX_UPLOAD_BYTES + 1 }), 'FILE_TOO_LARGE'],
+    ['a PDF', () => body(link('550'), { fileName: 'ds.pdf', contentType: 'application/pdf' }), 'UNSUPPORTED_TYPE'],
+    ['an .xlsx claiming to be an image', () => body(link('550'), { contentType: 'image/png' }), 'UNSUPPORTED_TYPE'],
+    ['a file without an extension', () => body(link('550'), { fileName: 'danhsach' }), 'UNSUPPORTED_TYPE'],
+    ['a malformed token', () => body('v1.abc'), 'TOKEN_MALFORMED'],
+    ['a token signed with another secret', () => body(forged()), 'TOKEN_FORGED'],
+    ['an expired token', () => body(expired()), 'TOKEN_EXPIRED'],
+    ['a genuine token of a unit that may not upload', () => body(commune()), 'TOKEN_WRONG_UNIT'],
+    ['a token for the monthly results form', () => body(link('550', { form: 'results' })), 'FORM_NOT_SUPPORTED'],
+  ])('refuses %s with a Vietnamese message, recording nothing', async (_label, makeBody, code) => {
+    const { deps } = stack.current;
+    const before = await deps.store.listUploads('550');
+    const payload = makeBody();
+    const response = await fetch(`${stack.current.baseUrl}/api/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    });
+    expectRefusal({ status: response.status, body: await response.json() }, code);
+    expect(await deps.store.listUploads('550')).toEqual(before);
+  });
+});
+
+describe('GET /api/uploads/<uploadId> and GET /api/uploads', () => {
+  it('lists the unit’s own uploads, newest first, with the unit’s name and the link’s terms', async () => {
+    const token = link('551', { period: '2021-06' });
+    const first = await api<PresignedPost>(stack.current, '/api/uploads', { json: body(token, { fileName: 'lan-1.xlsx' }) });
+    const second = await api<PresignedPost>(stack.current, '/api/uploads', { json: body(token, { fileName: 'lan-2.xlsx' }) });
+    await api(stack.current, '/api/uploads', { json: body(link('540'), { fileName: 'khac.xlsx' }) });
+    const list = await api<{ unit: unknown; form: string; period: string; uploads: { uploadId: string; fileName: string; status: string }[] }>(
+      stack.current,
+      '/api/uploads',
+      { token },
+    );
+    expect(list.status).toBe(200);
+    expect(list.body.unit).toEqual({ code: '551', name: 'Huyện Vân Canh' });
+    expect(list.body).toMatchObject({ form: 'roster', period: '2021-06' });
+    expect(list.body.uploads.map((u) => [u.uploadId, u.fileName, u.status])).toEqual([
+      [second.body.uploadId, 'lan-2.xlsx', 'pending'],
+      [first.body.uploadId, 'lan-1.xlsx', 'pending'],
+    ]);
+  });
+
+  it('is never cached', async () => {
+    const response = await fetch(`${stack.current.baseUrl}/api/uploads`, { headers: { authorization: `Bearer ${link('551')}` } });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it.each<[string, (uploadId: string) => { path: string; token?: string }, ApiErrorCode]>([
+    ['no Authorization header', (id) => ({ path: `/api/uploads/${id}` }), 'TOKEN_MISSING'],
+    ['another unit’s token', (id) => ({ path: `/api/uploads/${id}`, token: link('540') }), 'TOKEN_WRONG_UNIT'],
+    ['a forged token', (id) => ({ path: `/api/uploads/${id}`, token: `${link('542').slice(0, -4)}AAAA` }), 'TOKEN_FORGED'],
+    ['an unknown upload id', () => ({ path: '/api/uploads/0000000000000000000000', token: link('542') }), 'NOT_FOUND'],
+    ['a malformed upload id', () => ({ path: '/api/uploads/..%2F..%2Fetc', token: link('542') }), 'NOT_FOUND'],
+    ['a malformed upload id without a token', () => ({ path: '/api/uploads/..%2F..%2Fetc' }), 'TOKEN_MISSING'],
+    ['the list without a token', () => ({ path: '/api/uploads' }), 'TOKEN_MISSING'],
+  ])('answers %s with its status and a Vietnamese message', async (_label, request, code) => {
+    const created = await api<PresignedPost>(stack.current, '/api/uploads', { json: body(link('542')) });
+    const { path, token } = request(created.body.uploadId);
+    expectRefusal(await api(stack.current, path, token === undefined ? {} : { token }), code);
+    // And the upload itself is untouched.
+    const still = await api(stack.current, `/api/uploads/${created.body.uploadId}`, { token: link('542') });
+    expect(still.body).toMatchObject({ status: 'pending' });
+  });
+
+  it('answers an unknown API route with a JSON 404, not a page', async () => {
+    expectRefusal(await api(stack.current, '/api/nothing-here'), 'NOT_FOUND');
+  });
+});
