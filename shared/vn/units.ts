@@ -497,7 +497,7 @@ export function resolveUnit(text: string, uploaderCode: string): UnitResolution 
     case 'ambiguous':
       return { ok: false, error: 'UNIT_AMBIGUOUS', candidates: displayNames(location.codes) };
     case 'out-of-scope':
-      return { ok: false, error: 'UNIT_OUT_OF_SCOPE', candidates: displayNames(location.codes) };
+      return { ok: false, error: 'UNIT_OUT_OF_SCOPE', candidates: displayNamesWithParent(location.codes) };
     case 'unknown':
       return { ok: false, error: 'UNIT_UNKNOWN', candidates: suggestions(location.readings, uploaderCode) };
   }
@@ -537,6 +537,15 @@ function byCatalogueOrder(codes: readonly string[]): UnitInfo[] {
 
 function displayNames(codes: readonly string[]): string[] {
   return [...new Set(byCatalogueOrder(codes).map((unit) => unit.name))].slice(0, MAX_CANDIDATES);
+}
+
+/** "Xã Cát Hanh (Huyện Phù Cát)": where a unit outside the uploader's scope belongs, so the clerk sees why. */
+function displayNamesWithParent(codes: readonly string[]): string[] {
+  const named = byCatalogueOrder(codes).map((unit) => {
+    const parent = unit.kind === 'commune' && unit.parentCode ? UNIT_DIRECTORY.get(unit.parentCode)?.name : undefined;
+    return parent ? `${unit.name} (${parent})` : unit.name;
+  });
+  return [...new Set(named)].slice(0, MAX_CANDIDATES);
 }
 
 /** Units in scope whose folded name is within a few edits of what was typed, closest first. */

@@ -177,15 +177,15 @@ describe('resolveUnit', () => {
   });
 
   it.each([
-    ['BPMC xã Cát Hanh', HOAI_AN, ['Xã Cát Hanh']],
-    ['xã Cát Hanh, huyện Phù Cát', HOAI_AN, ['Xã Cát Hanh']],
-    ['xa Cat Hanh', HOAI_AN, ['Xã Cát Hanh']],
+    ['BPMC xã Cát Hanh', HOAI_AN, ['Xã Cát Hanh (Huyện Phù Cát)']],
+    ['xã Cát Hanh, huyện Phù Cát', HOAI_AN, ['Xã Cát Hanh (Huyện Phù Cát)']],
+    ['xa Cat Hanh', HOAI_AN, ['Xã Cát Hanh (Huyện Phù Cát)']],
     ['BPMC huyện Phù Cát', HOAI_AN, ['Huyện Phù Cát']],
-    ['Phường Ngô Mây', HOAI_AN, ['Phường Ngô Mây']],
-    ['Ngô Mây', HOAI_AN, ['Phường Ngô Mây', 'Thị trấn Ngô Mây']],
+    ['Phường Ngô Mây', HOAI_AN, ['Phường Ngô Mây (Thành phố Quy Nhơn)']],
+    ['Ngô Mây', HOAI_AN, ['Phường Ngô Mây (Thành phố Quy Nhơn)', 'Thị trấn Ngô Mây (Huyện Phù Cát)']],
     ['Sở Tư pháp', PHU_CAT, ['Sở Tư pháp']],
     ['TT PVHCC', PHU_CAT, ['Trung tâm Phục vụ hành chính công tỉnh']],
-    ['xã Cát Hanh', 'so-tu-phap', ['Xã Cát Hanh']],
+    ['xã Cát Hanh', 'so-tu-phap', ['Xã Cát Hanh (Huyện Phù Cát)']],
     ['UBND tỉnh Bình Định', PHU_CAT, ['Tỉnh Bình Định']],
   ])('refuses a real unit outside the uploader’s scope: "%s" from %s', (text, uploader, candidates) => {
     expect(resolveUnit(text, uploader)).toEqual({ ok: false, error: 'UNIT_OUT_OF_SCOPE', candidates });
