@@ -35,7 +35,7 @@ function measure(file: string): Measure {
   });
   runs.sort((a, b) => a.ms - b.ms);
   const median = runs[Math.floor(RUNS / 2)];
-  if (!median || !median.accepted) throw new Error(`bench file ${file} was not accepted`);
+  if (!median?.accepted) throw new Error(`bench file ${file} was not accepted`);
   return median;
 }
 

@@ -103,14 +103,18 @@ function summarize(verdict: Verdict, fileName: string): string {
 }
 
 function issueTable(issues: Issue[]): string[] {
-  const header = ['Dòng', 'Cột', 'Mức độ', 'Nội dung'];
-  const body = issues.map((i) => [
-    i.row === null ? '—' : String(i.row),
-    i.column ? (COLUMN_LABELS[i.column] ?? i.column) : '—',
-    i.severity === 'error' ? 'Lỗi' : 'Cảnh báo',
-    i.message,
-  ]);
-  const widths = [0, 1, 2].map((c) => Math.max(header[c]!.length, ...body.map((r) => r[c]!.length)));
-  const format = (r: string[]) => r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join('  ');
-  return [format(header), ...body.map(format)];
+  const table: [string, string, string, string][] = [
+    ['Dòng', 'Cột', 'Mức độ', 'Nội dung'],
+    ...issues.map((i): [string, string, string, string] => [
+      i.row === null ? '—' : String(i.row),
+      i.column ? (COLUMN_LABELS[i.column] ?? i.column) : '—',
+      i.severity === 'error' ? 'Lỗi' : 'Cảnh báo',
+      i.message,
+    ]),
+  ];
+  const width = (c: 0 | 1 | 2) => Math.max(...table.map((r) => r[c].length));
+  const widths = [width(0), width(1), width(2)] as const;
+  return table.map(([row, column, severity, message]) =>
+    [row.padEnd(widths[0]), column.padEnd(widths[1]), severity.padEnd(widths[2]), message].join('  '),
+  );
 }

@@ -264,7 +264,8 @@
     var unit = body.unit || {};
     setText(elements['unit-name'], unit.name || unit.code || '—');
     setText(elements['form-name'], lookup(FORM_LABELS, body.form) || String(body.form || '—'));
-    if (body.period) {
+    // A roster is not tied to a month; only the monthly results form has a reporting period to show.
+    if (body.period && body.form === 'results') {
       setText(elements['period-value'], formatPeriod(body.period));
       show(elements['period-label']);
       show(elements['period-value']);
@@ -281,7 +282,7 @@
   }
 
   function renderHistory(uploads) {
-    var list = uploads instanceof Array ? uploads : [];
+    var list = Array.isArray(uploads) ? uploads : [];
     var tbody = elements['history-body'];
     clearChildren(tbody);
     if (list.length === 0) {
@@ -457,7 +458,7 @@
     var form = new FormData();
     var fields = grant.fields || {};
     for (var name in fields) {
-      if (fields.hasOwnProperty(name)) form.append(name, fields[name]);
+      if (Object.prototype.hasOwnProperty.call(fields, name)) form.append(name, fields[name]);
     }
     form.append('file', file);
 
@@ -517,7 +518,7 @@
       uploadId: uploadId,
       fileName: fileName || '',
       delay: POLL_FIRST_DELAY_MS,
-      giveUpAt: new Date().getTime() + POLL_GIVE_UP_MS,
+      giveUpAt: Date.now() + POLL_GIVE_UP_MS,
       timer: null
     };
     setStatus(statusText);
@@ -539,7 +540,7 @@
         refreshHistory();
         return;
       }
-      if (new Date().getTime() >= current.giveUpAt) {
+      if (Date.now() >= current.giveUpAt) {
         stopPolling();
         setStatus(MESSAGES.slow);
         elements['recheck-button'].onclick = function () {
@@ -590,7 +591,7 @@
   }
 
   function renderVerdict(result, fileName, uploadId) {
-    var issues = result.issues instanceof Array ? result.issues : [];
+    var issues = Array.isArray(result.issues) ? result.issues : [];
     var errors = countBySeverity(issues, 'error');
     var warnings = countBySeverity(issues, 'warning');
     var verdict = elements.verdict;
@@ -621,7 +622,7 @@
     // Only a web address: the link must never run script, whatever the server sent.
     if (result.status === 'rejected' && isWebAddress(result.reportUrl)) {
       elements['report-link'].href = result.reportUrl;
-      shownReport = { uploadId: uploadId, receivedAt: new Date().getTime() };
+      shownReport = { uploadId: uploadId, receivedAt: Date.now() };
       show(elements['report-block']);
       show(elements['report-hint']);
     } else {
@@ -662,7 +663,7 @@
 
   /** A clerk who reads the issues for a while still gets the file, not S3's "expired" page. */
   function downloadReport(event) {
-    if (!shownReport || new Date().getTime() - shownReport.receivedAt < REPORT_LINK_FRESH_MS) return true;
+    if (!shownReport || Date.now() - shownReport.receivedAt < REPORT_LINK_FRESH_MS) return true;
     if (event && event.preventDefault) event.preventDefault();
     var uploadId = shownReport.uploadId;
     callApi('GET', '/api/uploads/' + encodeURIComponent(uploadId), { token: token }, function (error, body) {
@@ -675,7 +676,7 @@
         return;
       }
       elements['report-link'].href = body.reportUrl;
-      shownReport = { uploadId: uploadId, receivedAt: new Date().getTime() };
+      shownReport = { uploadId: uploadId, receivedAt: Date.now() };
       window.location.href = body.reportUrl;
     });
     return false;
