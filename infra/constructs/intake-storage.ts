@@ -101,11 +101,14 @@ export class IntakeStorage extends Construct {
     }
   }
 
-  /** Lets the page at `origins` POST files to the bucket and read the answer (and GET annotated workbooks). */
+  /**
+   * Lets the page at `origins` POST files to the bucket and read the answer. POST only: the annotated
+   * workbook is downloaded by navigating to its presigned GET, which needs no CORS.
+   */
   allowPageOrigins(origins: readonly string[]): void {
     this.uploadsBucket.addCorsRule({
       allowedOrigins: [...origins],
-      allowedMethods: [HttpMethods.POST, HttpMethods.GET],
+      allowedMethods: [HttpMethods.POST],
       maxAge: 3000,
     });
   }

@@ -109,11 +109,11 @@ describe('S3 buckets', () => {
     expect(logRules.Rules.map((rule) => rule.ExpirationInDays)).toEqual([14]);
   });
 
-  it('allows cross-origin POST and GET from the page origin only', () => {
+  it('allows cross-origin POST from the page origin only', () => {
     expect(resource(ids.uploads).Properties.CorsConfiguration).toEqual({
       CorsRules: [
         {
-          AllowedMethods: ['POST', 'GET'],
+          AllowedMethods: ['POST'],
           AllowedOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [ids.distribution, 'DomainName'] }]] }],
           MaxAge: 3000,
         },
