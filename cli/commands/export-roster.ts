@@ -5,8 +5,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { InputError } from '../../shared/errors.js';
+import { parseCommandLine } from '../args.js';
 import { buildRosterExport, vietnamDate } from '../../shared/pipeline/export-roster.js';
 import { provinceOfficials } from '../../shared/pipeline/rosters.js';
 import { storeTarget } from '../../infra/local/connect.js';
@@ -18,11 +18,7 @@ export function defaultExportName(now: Date): string {
 }
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({ args, options: { out: { type: 'string' } }, strict: true, allowPositionals: false }).values;
-  } catch {
-    throw new InputError(`Tham số không hợp lệ.\n${USAGE}`);
-  }
+  return parseCommandLine({ args, options: { out: { type: 'string' } } }, USAGE).values;
 }
 
 export async function run(args: string[]): Promise<number> {

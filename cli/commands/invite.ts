@@ -3,8 +3,8 @@
  * `invite --all` prints one per district and department. Only links go to stdout (one per line, so
  * `$(npm run --silent cli -- invite --unit 548)` works); the explanation goes to stderr.
  */
-import { parseArgs } from 'node:util';
 import { InputError } from '../../shared/errors.js';
+import { parseCommandLine } from '../args.js';
 import { issueToken, PERIOD_PATTERN, UPLOAD_FORMS, type UploadForm } from '../../shared/tokens.js';
 import { isUploaderUnit, unitByCode, uploaderUnits } from '../../shared/vn/units.js';
 import { inviteTarget } from '../../infra/local/connect.js';
@@ -38,22 +38,14 @@ function formatVietnamTime(date: Date): string {
 }
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      options: {
-        unit: { type: 'string' },
-        all: { type: 'boolean', default: false },
-        form: { type: 'string', default: 'roster' },
-        period: { type: 'string' },
-        expires: { type: 'string', default: '7d' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch {
-    throw new InputError(`Tham số không hợp lệ.\n${USAGE}`);
-  }
+  const options = {
+    unit: { type: 'string' },
+    all: { type: 'boolean', default: false },
+    form: { type: 'string', default: 'roster' },
+    period: { type: 'string' },
+    expires: { type: 'string', default: '7d' },
+  } as const;
+  return parseCommandLine({ args, options }, USAGE).values;
 }
 
 export async function run(args: string[]): Promise<number> {

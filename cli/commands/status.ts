@@ -3,8 +3,8 @@
  * rejected, accepted with N officials and when) against the deadline (25/6/2021 unless configured):
  * on time, late, missing.
  */
-import { parseArgs } from 'node:util';
 import { InputError } from '../../shared/errors.js';
+import { parseCommandLine } from '../args.js';
 import { type DeadlineStatus, rosterStates, type UnitRosterState } from '../../shared/pipeline/rosters.js';
 import { storeTarget } from '../../infra/local/connect.js';
 
@@ -45,16 +45,7 @@ function table(rows: string[][]): string {
 }
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      options: { deadline: { type: 'string' }, json: { type: 'boolean', default: false } },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch {
-    throw new InputError(`Tham số không hợp lệ.\n${USAGE}`);
-  }
+  return parseCommandLine({ args, options: { deadline: { type: 'string' }, json: { type: 'boolean', default: false } } }, USAGE).values;
 }
 
 export async function run(args: string[]): Promise<number> {

@@ -4,8 +4,8 @@
  */
 import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { InputError } from '../../shared/errors.js';
+import { parseCommandLine } from '../args.js';
 import { DEFAULT_LIMITS, validate } from '../../shared/validate.js';
 import { FORMS, type FormName, type Issue, type Verdict, verdictJson } from '../../shared/verdict.js';
 import { isUploaderUnit, unitByCode } from '../../shared/vn/units.js';
@@ -14,7 +14,19 @@ import { annotate } from '../../shared/workbook/annotate.js';
 const USAGE = 'Cách dùng: npm run cli -- validate TỆP --unit MÃ_ĐƠN_VỊ [--form roster] [--json] [--out TỆP_ĐÁNH_DẤU.xlsx]';
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args);
+  const { values, positionals } = parseCommandLine(
+    {
+      args,
+      allowPositionals: true,
+      options: {
+        unit: { type: 'string' },
+        form: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        out: { type: 'string' },
+      },
+    },
+    USAGE,
+  );
   const [file] = positionals;
   if (!file || positionals.length > 1) throw new InputError(USAGE);
   const unit = values.unit;
@@ -31,23 +43,6 @@ export async function run(args: string[]): Promise<number> {
 
   process.stdout.write(values.json ? `${JSON.stringify(verdictJson(verdict))}\n` : summarize(verdict, basename(file)));
   return verdict.accepted ? 0 : 1;
-}
-
-function parseOptions(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        unit: { type: 'string' },
-        form: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        out: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new InputError(`Tùy chọn không hợp lệ.\n${USAGE}`, { cause: error });
-  }
 }
 
 function isForm(value: string): value is FormName {
