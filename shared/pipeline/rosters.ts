@@ -8,6 +8,7 @@ import { deadlineEnd } from '../config.js';
 import type { Store } from '../store/store.js';
 import type { Official, RosterPointer, UploadStatus } from '../store/types.js';
 import { type UnitInfo, unitByCode, uploaderUnits } from '../vn/units.js';
+import { uploadAsSeenAt } from './processing-deadline.js';
 
 const RECENT_UPLOADS = 20;
 
@@ -62,14 +63,19 @@ export function deadlineStatus(firstReceivedAt: string | null, deadline: string)
   return new Date(firstReceivedAt).getTime() <= deadlineEnd(deadline).getTime() ? 'on-time' : 'late';
 }
 
-/** Every uploader unit (districts, then departments) with its roster state against `deadline` (ISO date). */
-export async function rosterStates(store: Store, deadline: string): Promise<UnitRosterState[]> {
+/**
+ * Every uploader unit (districts, then departments) with its roster state against `deadline` (ISO date),
+ * uploads seen as at `now` (a `processing` one past every delivery reads as `failed`).
+ */
+export async function rosterStates(store: Store, deadline: string, now: Date = new Date()): Promise<UnitRosterState[]> {
   const rosters = await currentRosters(store);
   const states: UnitRosterState[] = [];
   for (const unit of uploaderUnits()) {
     const current = rosters.get(unit.code);
     // Links asked for but never used leave `pending` uploads: look past them to the latest real outcome.
-    const recent = (await store.listUploads(unit.code, RECENT_UPLOADS)).filter((u) => u.status !== 'pending');
+    const recent = (await store.listUploads(unit.code, RECENT_UPLOADS))
+      .filter((u) => u.status !== 'pending')
+      .map((u) => uploadAsSeenAt(u, now));
     const latest = recent[0];
     const latestVerdict = recent.find((u) => u.status === 'accepted' || u.status === 'rejected');
     const firstReceivedAt = current?.pointer.firstReceivedAt ?? null;

@@ -10,6 +10,7 @@ import { type Issue, makeIssue } from '../verdict.js';
 import { isUploaderUnit, unitByCode } from '../vn/units.js';
 import type { PipelineDeps } from './deps.js';
 import type { FailureCode } from './process-upload.js';
+import { uploadAsSeenAt } from './processing-deadline.js';
 
 /** Why an upload request is refused (besides token problems); the API maps each to a status and a message. */
 export const UPLOAD_REFUSALS = ['FILE_EMPTY', 'FILE_TOO_LARGE', 'UNSUPPORTED_TYPE', 'FORM_NOT_SUPPORTED'] as const;
@@ -129,10 +130,12 @@ export interface UploadStatusView {
   createdAt: string;
 }
 
+/** An upload's state for its unit; a `processing` one whose every delivery is over reads as `failed` (processing-deadline.ts). */
 export async function getUploadStatus(deps: PipelineDeps, token: string | undefined, uploadId: string): Promise<UploadStatusView> {
   const claims = authorize(deps, token);
-  const upload = await deps.store.getUpload(uploadId);
-  if (!upload) throw new NotFoundError('upload');
+  const stored = await deps.store.getUpload(uploadId);
+  if (!stored) throw new NotFoundError('upload');
+  const upload = uploadAsSeenAt(stored, deps.now());
   if (upload.unit !== claims.unit) throw new TokenError('wrong-unit');
   const reportUrl = upload.annotatedKey
     ? await presignDownload(deps.clients.s3, {
@@ -171,7 +174,8 @@ export interface UploadListView {
 
 export async function listUploadsForToken(deps: PipelineDeps, token: string | undefined): Promise<UploadListView> {
   const claims = authorize(deps, token);
-  const uploads = await deps.store.listUploads(claims.unit);
+  const now = deps.now();
+  const uploads = (await deps.store.listUploads(claims.unit)).map((upload) => uploadAsSeenAt(upload, now));
   return {
     unit: { code: claims.unit, name: unitByCode(claims.unit)?.name ?? claims.unit },
     form: claims.form,
