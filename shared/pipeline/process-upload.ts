@@ -37,7 +37,8 @@ export type ProcessOutcome =
   | { kind: 'accepted'; rows: number; roster: 'current' | 'superseded' }
   | { kind: 'failed'; failureCode: FailureCode };
 
-export const FAILURE_CODES = ['OBJECT_MISSING', 'FORM_NOT_SUPPORTED', 'UNIT_UNKNOWN', 'VALIDATION_FAILED'] as const;
+/** `PROCESSING_ABANDONED` is never stored: readers answer it for a `processing` upload past its deadline (processing-deadline.ts). */
+export const FAILURE_CODES = ['OBJECT_MISSING', 'FORM_NOT_SUPPORTED', 'UNIT_UNKNOWN', 'VALIDATION_FAILED', 'PROCESSING_ABANDONED'] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -195,18 +196,15 @@ async function flipRoster(
     deps.now(),
   );
   // Rows no pointer leads to are invisible; deleting them is housekeeping (and data minimization), so a
-  // failure here is logged and left for the next run rather than failing the upload.
-  const obsolete =
-    result.outcome === 'stale'
-      ? input.versionId
-      : result.outcome === 'flipped' && result.previousVersionId && result.previousVersionId !== input.versionId
-        ? result.previousVersionId
-        : undefined;
-  if (obsolete) {
+  // failure here is logged and left for a later run rather than failing the upload: the retry after a crash
+  // (the flip finds its version already current) and the unit's next flip both name them again.
+  const obsolete = result.outcome === 'stale' ? [input.versionId] : result.obsoleteVersionIds;
+  for (const versionId of obsolete) {
     try {
-      await deps.store.deleteRosterVersion(input.unit, obsolete);
+      const deleted = await deps.store.deleteRosterVersion(input.unit, versionId);
+      if (deleted > 0) log.info('obsolete roster version deleted', { versionId, rows: deleted });
     } catch (error) {
-      log.warn('could not delete an obsolete roster version', { versionId: obsolete, ...safeError(error) });
+      log.warn('could not delete an obsolete roster version', { versionId, ...safeError(error) });
     }
   }
   log.info('roster pointer', { outcome: result.outcome, versionId: input.versionId });

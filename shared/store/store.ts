@@ -16,7 +16,9 @@
  *   *pointer* is flipped to it. Readers follow the pointer, so a half-written version is invisible, and a
  *   retry rewrites the same keys and flips. The flip is conditional on the new version being newer; rows of
  *   a version that lost (or of the one it replaced) are deleted afterwards, as housekeeping that also keeps
- *   personal data no longer than needed.
+ *   personal data no longer than needed. The pointer remembers the version it replaced
+ *   (`previousVersionId`), so that deletion survives a crash right after the flip: the retry finds its
+ *   version already current and deletes the previous one's rows, and so does the next flip.
  * - "Newer" is the order key `<eventTime>#<sequencer>`. AWS documents `sequencer` as comparable (after
  *   right-padding the shorter with zeros) only between events *of the same key*, and each upload has its
  *   own key; so the S3 event time (ms, when S3 finished the request) orders different uploads, and the
@@ -105,6 +107,11 @@ const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException ||
   (error instanceof Error && error.name === 'ConditionalCheckFailedException');
 
+/** Distinct version ids other than `current` (a version is never obsolete to its own pointer). */
+function obsoleteVersions(current: string, candidates: readonly (string | null)[]): string[] {
+  return [...new Set(candidates.filter((id): id is string => id !== null && id !== current))];
+}
+
 async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
@@ -185,6 +192,7 @@ export function createStore(options: StoreOptions) {
       receivedAt: str(item, 'receivedAt'),
       firstReceivedAt: str(item, 'firstReceivedAt'),
       updatedAt: str(item, 'updatedAt'),
+      previousVersionId: optStr(item, 'previousVersionId'),
     };
   }
 
@@ -446,12 +454,14 @@ export function createStore(options: StoreOptions) {
             new UpdateCommand({
               TableName,
               Key: key.rosterPointer(request.unit),
+              // Operands read the item as it was before the update: `previousVersionId` gets the old `versionId`.
               UpdateExpression:
-                'SET #type = :type, #unit = :unit, versionId = :version, uploadId = :upload, orderKey = :k, officialCount = :count, receivedAt = :received, firstReceivedAt = if_not_exists(firstReceivedAt, :received), updatedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :unit',
+                'SET #type = :type, #unit = :unit, previousVersionId = if_not_exists(versionId, :none), versionId = :version, uploadId = :upload, orderKey = :k, officialCount = :count, receivedAt = :received, firstReceivedAt = if_not_exists(firstReceivedAt, :received), updatedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :unit',
               ConditionExpression: 'attribute_not_exists(pk) OR orderKey < :k',
               ExpressionAttributeNames: { '#type': 'type', '#unit': 'unit' },
               ExpressionAttributeValues: {
                 ':type': 'roster-pointer',
+                ':none': null,
                 ':unit': request.unit,
                 ':version': request.versionId,
                 ':upload': request.uploadId,
@@ -466,13 +476,21 @@ export function createStore(options: StoreOptions) {
           ),
         );
         const previous = result.Attributes as Item | undefined;
-        return { outcome: 'flipped', previousVersionId: previous ? optStr(previous, 'versionId') : null };
+        const previousVersionId = previous ? optStr(previous, 'versionId') : null;
+        const replacedByPrevious = previous ? optStr(previous, 'previousVersionId') : null;
+        return {
+          outcome: 'flipped',
+          previousVersionId,
+          obsoleteVersionIds: obsoleteVersions(request.versionId, [previousVersionId, replacedByPrevious]),
+        };
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
       }
       const current = await getPointer(request.unit);
       if (!current) throw new DependencyError('DynamoDB roster pointer vanished during flip');
-      if (current.versionId === request.versionId) return { outcome: 'already-current' };
+      if (current.versionId === request.versionId) {
+        return { outcome: 'already-current', obsoleteVersionIds: obsoleteVersions(request.versionId, [current.previousVersionId]) };
+      }
       // An older roster that arrived late still counts for the deadline: it was received when it was.
       if (received < current.firstReceivedAt) {
         try {

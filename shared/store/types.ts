@@ -110,6 +110,8 @@ export interface RosterPointer {
   /** When S3 received the earliest accepted roster of this unit (what the deadline is judged on). */
   firstReceivedAt: string;
   updatedAt: string;
+  /** The version this one replaced (null for a unit's first roster): its rows are deleted after the flip. */
+  previousVersionId: string | null;
 }
 
 export interface FlipRequest {
@@ -121,7 +123,13 @@ export interface FlipRequest {
   receivedAt: Date;
 }
 
+/**
+ * `obsoleteVersionIds`: versions no pointer leads to any more whose rows may still be in the table, for the
+ * caller to delete (idempotently). A flip names the version it replaced and the one *that* one had replaced
+ * (whose deletion a crash may have cut short); a retry that finds its version already current names the
+ * version it replaced, in case the crash came between the flip and the deletion.
+ */
 export type FlipResult =
-  | { outcome: 'flipped'; previousVersionId: string | null }
-  | { outcome: 'already-current' }
+  | { outcome: 'flipped'; previousVersionId: string | null; obsoleteVersionIds: string[] }
+  | { outcome: 'already-current'; obsoleteVersionIds: string[] }
   | { outcome: 'stale'; currentVersionId: string };

@@ -4,7 +4,7 @@
  * leaves: one version current, never two mixed, never an older one back.
  * The stack records s3rver's events without processing them; each test delivers them itself.
  */
-import { BatchWriteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createProcessUploadHandler } from '../../functions/process-upload/app.js';
 import { createDeps } from '../../shared/pipeline/deps.js';
@@ -91,16 +91,19 @@ describe('duplicate and reordered events', () => {
   });
 });
 
-/** A document client that fails the first time `shouldFail` says so, then behaves. */
-function failingOnce(doc: DynamoDBDocumentClient, shouldFail: (command: unknown, calls: { batches: number }) => boolean): DynamoDBDocumentClient {
+/**
+ * The document client of a process that dies at the first call `shouldCrash` picks: that call fails, and so
+ * does every later one (a dead process makes no more calls, whatever its code would catch and go on with).
+ */
+function crashingAt(doc: DynamoDBDocumentClient, shouldCrash: (command: unknown, calls: { batches: number }) => boolean): DynamoDBDocumentClient {
   const calls = { batches: 0 };
-  let failed = false;
+  let crashed = false;
   return new Proxy(doc, {
     get(target, property, receiver) {
       if (property !== 'send') return Reflect.get(target, property, receiver);
       return async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
-        if (!failed && shouldFail(command, calls)) {
-          failed = true;
+        if (crashed || shouldCrash(command, calls)) {
+          crashed = true;
           throw Object.assign(new Error('injected crash'), { name: 'InjectedCrash' });
         }
         if (command instanceof BatchWriteCommand) calls.batches++;
@@ -114,23 +117,30 @@ describe('a crash half-way, then the retry', () => {
   const isFlip = (command: unknown) => command instanceof UpdateCommand && command.input.Key?.sk === 'ROSTER';
   const isVerdict = (command: unknown) =>
     command instanceof UpdateCommand && command.input.Key?.sk === 'UPLOAD' && String(command.input.UpdateExpression).includes('accepted =');
+  /** The first step of deleting a version's rows: listing their keys. */
+  const isRowDeletion = (command: unknown) => command instanceof QueryCommand && command.input.ProjectionExpression === 'pk, sk';
+  /** process-upload in a process that dies where `shouldCrash` says. */
+  const crashingHandler = (shouldCrash: (command: unknown, calls: { batches: number }) => boolean) => {
+    const { deps, clients } = stack.current;
+    return createProcessUploadHandler(
+      createDeps({ config: deps.config, clients: { ...clients, doc: crashingAt(clients.doc, shouldCrash) }, tokenSecret: deps.tokenSecret, logger: deps.logger }),
+    );
+  };
 
   it.each([
     ['after the first batch of 25 rows', '551', 'some', (command: unknown, calls: { batches: number }) => command instanceof BatchWriteCommand && calls.batches >= 1],
     ['between the last row and the pointer flip', '544', 'all', (command: unknown) => isFlip(command)],
     ['after the flip, before the verdict is recorded', '548', 'flipped', (command: unknown) => isVerdict(command)],
-  ] as const)('%s: readers see one whole roster, and the retry completes the new one', async (_label, unit, progress, shouldFail) => {
+    ['after the flip, before the replaced version’s rows are deleted', 'so-tu-phap', 'flipped', (command: unknown) => isRowDeletion(command)],
+  ] as const)('%s: readers see one whole roster, and the retry completes the new one', async (_label, unit, progress, shouldCrash) => {
     const flippedBeforeCrash = progress === 'flipped';
     const old = await sendRoster(unit, 3, 30);
     await stack.current.deliver(old.event);
     const renewed = await sendRoster(unit, 60, 31);
     const token = tokenOf(stack.current.inviteLink(unit));
 
-    const { deps, clients } = stack.current;
-    const crashing = createProcessUploadHandler(
-      createDeps({ config: deps.config, clients: { ...clients, doc: failingOnce(clients.doc, shouldFail) }, tokenSecret: deps.tokenSecret, logger: deps.logger }),
-    );
-    await expect(crashing(renewed.event)).rejects.toThrow();
+    const { deps } = stack.current;
+    await expect(crashingHandler(shouldCrash)(renewed.event)).rejects.toThrow();
     const written = (await deps.store.listVersionOfficials(unit, versionOf(renewed.uploadId, renewed.event))).length;
     if (progress === 'some') expect(written).toBeGreaterThan(0);
     expect(written === 60).toBe(progress !== 'some');
@@ -145,9 +155,31 @@ describe('a crash half-way, then the retry', () => {
     await stack.current.deliver(renewed.event);
     expect(await deps.store.getRosterPointer(unit)).toMatchObject({ uploadId: renewed.uploadId, officialCount: 60 });
     expect(await deps.store.listCurrentOfficials(unit)).toHaveLength(60);
+    // No row of the replaced roster is kept, whichever step the crash cut short (personal data, no longer needed).
     expect(await deps.store.listVersionOfficials(unit, versionOf(old.uploadId, old.event))).toEqual([]);
     const done = await api<{ status: string; rows: number }>(stack.current, `/api/uploads/${renewed.uploadId}`, { token });
     expect(done.body).toMatchObject({ status: 'accepted', rows: 60 });
+  });
+
+  it('a crash after the flip, then a newer roster before the retry: no row of the replaced rosters remains', async () => {
+    const unit = 'so-tai-chinh';
+    const { store } = stack.current.deps;
+    const first = await sendRoster(unit, 3, 50);
+    await stack.current.deliver(first.event);
+    const second = await sendRoster(unit, 4, 51);
+    await expect(crashingHandler(isRowDeletion)(second.event)).rejects.toThrow();
+    // The clerk, tired of waiting, sends a third file; it is processed before the second one's retry.
+    const third = await sendRoster(unit, 5, 52);
+    await stack.current.deliver(third.event);
+    await stack.current.deliver(second.event);
+
+    expect(await rosterState(stack.current, unit, [first, second, third])).toMatchObject({
+      current: 2,
+      officialCount: 5,
+      rowsLeftPerVersion: [0, 0, 5],
+      statuses: ['accepted', 'accepted', 'accepted'],
+    });
+    expect(await store.listCurrentOfficials(unit)).toHaveLength(5);
   });
 });
 

@@ -75,14 +75,20 @@ describe('the roster pointer', () => {
     );
   });
 
-  it('tells a flip which version it replaced, so its rows can be removed', async () => {
+  it('tells a flip which versions it left without a pointer, so their rows can be removed', async () => {
     const store = stack.current.deps.store;
     const unit = freshUnit();
     const flip = (v: number) =>
       store.flipRoster({ unit, versionId: `v${v}`, uploadId: `u${v}`, orderKey: objectOrderKey(at(v), 'A'), officialCount: 1, receivedAt: at(v) }, at(59));
-    expect(await flip(1)).toEqual({ outcome: 'flipped', previousVersionId: null });
-    expect(await flip(2)).toEqual({ outcome: 'flipped', previousVersionId: 'v1' });
-    expect(await flip(1)).toEqual({ outcome: 'stale', currentVersionId: 'v2' });
+    expect(await flip(1)).toEqual({ outcome: 'flipped', previousVersionId: null, obsoleteVersionIds: [] });
+    expect(await flip(2)).toEqual({ outcome: 'flipped', previousVersionId: 'v1', obsoleteVersionIds: ['v1'] });
+    // The pointer remembers the replaced version: a retry after a crash between the flip and the deletion
+    // still learns which rows to delete.
+    expect(await store.getRosterPointer(unit)).toMatchObject({ versionId: 'v2', previousVersionId: 'v1' });
+    expect(await flip(2)).toEqual({ outcome: 'already-current', obsoleteVersionIds: ['v1'] });
+    // The next flip names the one before too, in case its deletion never ran.
+    expect(await flip(3)).toEqual({ outcome: 'flipped', previousVersionId: 'v2', obsoleteVersionIds: ['v2', 'v1'] });
+    expect(await flip(1)).toEqual({ outcome: 'stale', currentVersionId: 'v3' });
   });
 
   it('is listed for every unit by one query', async () => {
