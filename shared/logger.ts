@@ -7,6 +7,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import type { Context } from 'aws-lambda';
 import { AppError } from './errors.js';
 
 export type { Logger };
@@ -25,6 +26,21 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     ...(options.persistentKeys ? { persistentKeys: options.persistentKeys } : {}),
   });
+}
+
+/** A Lambda handler; the context is absent when the same code runs outside Lambda (local stack, tests). */
+export type LambdaHandler<E, R> = (event: E, context?: Context) => Promise<R>;
+
+/**
+ * `handler` with every log line of an invocation carrying its Lambda context (`function_request_id`,
+ * `function_name`, `cold_start`…), as Powertools' `injectLambdaContext` does, for loggers created from
+ * `logger` during the invocation too (`createChild` copies the context). Without a context it runs as is.
+ */
+export function withLambdaContext<E, R>(logger: Logger, handler: LambdaHandler<E, R>): LambdaHandler<E, R> {
+  return async (event, context) => {
+    if (context) logger.addContext(context);
+    return handler(event, context);
+  };
 }
 
 /**

@@ -2,11 +2,13 @@
  * The upload API (contract 3), one Hono app for API Gateway (`hono/aws-lambda`) and the local server
  * (`@hono/node-server`): same routes, same validation, same errors.
  */
+import type { Context as LambdaContext } from 'aws-lambda';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { type APIGatewayProxyResult, handle, type LambdaEvent } from 'hono/aws-lambda';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { safeError } from '../../shared/logger.js';
+import { type LambdaHandler, safeError, withLambdaContext } from '../../shared/logger.js';
 import type { PipelineDeps } from '../../shared/pipeline/deps.js';
 import { authorize, createUpload, getUploadStatus, listUploadsForToken } from '../../shared/pipeline/uploads.js';
 import { API_ERRORS, type ApiErrorCode, apiErrorOf } from './errors.js';
@@ -73,4 +75,10 @@ export function createApiApp(deps: PipelineDeps): Hono {
   });
 
   return app;
+}
+
+/** The app behind API Gateway: each request's log lines carry its Lambda context (`function_request_id`…). */
+export function createApiHandler(deps: PipelineDeps): LambdaHandler<LambdaEvent, APIGatewayProxyResult> {
+  const handleRequest = handle(createApiApp(deps));
+  return withLambdaContext(deps.logger, (event: LambdaEvent, context?: LambdaContext) => handleRequest(event, context));
 }

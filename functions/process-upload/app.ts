@@ -7,7 +7,7 @@
 import type { SQSBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
 import { decodeEventKey } from '../../shared/aws/s3.js';
-import { safeError } from '../../shared/logger.js';
+import { type LambdaHandler, safeError, withLambdaContext } from '../../shared/logger.js';
 import type { PipelineDeps } from '../../shared/pipeline/deps.js';
 import { processUpload, type UploadedObject } from '../../shared/pipeline/process-upload.js';
 
@@ -33,7 +33,8 @@ const sqsEvent = z.object({
     .min(1),
 });
 
-export type ProcessUploadHandler = (event: unknown) => Promise<SQSBatchResponse | undefined>;
+/** On Lambda the runtime passes the context (logged as `function_request_id`…); the local stack passes none. */
+export type ProcessUploadHandler = LambdaHandler<unknown, SQSBatchResponse | undefined>;
 
 export function createProcessUploadHandler(deps: PipelineDeps): ProcessUploadHandler {
   const log = deps.logger;
@@ -65,7 +66,7 @@ export function createProcessUploadHandler(deps: PipelineDeps): ProcessUploadHan
     }
   }
 
-  return async (event) => {
+  return withLambdaContext(log, async (event) => {
     const sqs = sqsEvent.safeParse(event);
     if (!sqs.success) {
       // Direct S3 invocation (async): throwing makes Lambda retry the whole event.
@@ -83,5 +84,5 @@ export function createProcessUploadHandler(deps: PipelineDeps): ProcessUploadHan
       }
     }
     return { batchItemFailures };
-  };
+  });
 }
