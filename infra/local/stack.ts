@@ -19,6 +19,7 @@ import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import dynalite from 'dynalite';
 import { Hono } from 'hono';
+import { getMimeType, mimes } from 'hono/utils/mime';
 import S3rver from 's3rver';
 import { createApiApp } from '../../functions/api/app.js';
 import { createProcessUploadHandler, type ProcessUploadHandler } from '../../functions/process-upload/app.js';
@@ -41,6 +42,14 @@ export const LOCAL_TABLE_NAME = 'motcua-intake';
 export const LOCAL_BUCKET_NAME = 'motcua-uploads';
 const HOST = '127.0.0.1';
 const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+/**
+ * Content types of the page's static files. Hono's table gives html, js and css theirs (with
+ * `charset=utf-8`) but lacks .xlsx, so the blank template would go out as application/octet-stream.
+ */
+export const STATIC_CONTENT_TYPES: Readonly<Record<string, string>> = {
+  ...mimes,
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
 
 export interface LocalStackOptions {
   /** Web port (page + API); 0 for a free one. Default 3000. */
@@ -282,6 +291,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
     site.get('/', page);
     site.get('/u/*', page);
+    site.use('/static/*', async (c, next) => {
+      await next();
+      // serveStatic falls back to application/octet-stream for what Hono's table does not know.
+      const type = getMimeType(c.req.path, STATIC_CONTENT_TYPES);
+      if (type && c.res.ok) c.header('Content-Type', type);
+    });
     site.use('/static/*', serveStatic({ root: WEB_DIR }));
     site.route('/', createApiApp(deps));
     site.notFound((c) => c.text('Không tìm thấy trang.', 404));
