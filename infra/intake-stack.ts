@@ -104,7 +104,7 @@ export class IntakeStack extends Stack {
     Validations.of(this.tokenSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The secret keys both upload tokens and the person hashes stored as DynamoDB keys; an automatic rotation would void every open upload link and split each official into two identities. Rotation is a planned operation (docs/DEPLOY.md).',
+        'The secret keys both upload tokens and the person hashes stored as DynamoDB keys; an automatic rotation would void every open upload link and split each official into two identities. Rotation is a planned operation (README, Deploy to AWS, Operating).',
     });
 
     this.accessTargets = {
@@ -170,7 +170,7 @@ export class IntakeStack extends Stack {
     this.storage.allowPageOrigins([this.web.pageOrigin, ...this.config.pageOrigins]);
     this.alarms.alarmOnMetric('ApiServerErrors', this.web.stage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), 'API: answered 5xx');
 
-    // What the admin CLI needs to work against this stack (MOTCUA_TARGET=aws, see docs/DEPLOY.md). Names only, no secret.
+    // What the admin CLI needs to work against this stack (MOTCUA_TARGET=aws, see the README, Deploy to AWS). Names only, no secret.
     new CfnOutput(this, 'PublicBaseUrl', { value: this.web.pageOrigin, description: 'PUBLIC_BASE_URL: origin of the upload page' });
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName, description: 'TABLE_NAME' });
     new CfnOutput(this, 'BucketName', { value: this.storage.uploadsBucket.bucketName, description: 'BUCKET_NAME' });

@@ -9,7 +9,7 @@
  *
  * The assertions hold the design's cost claims, so an N+1 or a Scan fails here. With
  * MOTCUA_WRITE_COUNTS=<path> the observed counts are written as JSON (docs/request-counts.json, used by
- * the "Monthly cost" section of docs/DEPLOY.md).
+ * the "Monthly cost" section of README.md).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
