@@ -20,15 +20,8 @@ export interface NewUpload {
   createdAt: Date;
 }
 
-export interface UploadRecord {
-  uploadId: string;
-  unit: string;
-  form: UploadForm;
-  period: string;
-  objectKey: string;
-  fileName: string;
-  contentType: string;
-  declaredSize: number;
+/** An upload as stored: what was asked for, then what processing concluded. Times are ISO strings. */
+export interface UploadRecord extends Omit<NewUpload, 'createdAt'> {
   status: UploadStatus;
   /** null until a verdict exists. */
   accepted: boolean | null;
