@@ -29,6 +29,18 @@ export class TokenError extends AppError {
   }
 }
 
+/** Why an upload request is refused (besides token problems); the API maps each to a status and a message. */
+export const UPLOAD_REFUSALS = ['FILE_EMPTY', 'FILE_TOO_LARGE', 'UNSUPPORTED_TYPE', 'FORM_NOT_SUPPORTED'] as const;
+export type UploadRefusalCode = (typeof UPLOAD_REFUSALS)[number];
+
+/** An upload request the rules refuse before anything is stored: empty, too large, a type we cannot read. */
+export class UploadRefusal extends AppError {
+  declare readonly code: UploadRefusalCode;
+  constructor(code: UploadRefusalCode) {
+    super(code, `upload refused: ${code}`);
+  }
+}
+
 /** A record the caller referred to does not exist (or is not theirs to see). */
 export class NotFoundError extends AppError {
   constructor(what: string, options?: { cause?: unknown }) {

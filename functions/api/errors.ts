@@ -2,8 +2,7 @@
  * Every error the API answers: an HTTP status and the Vietnamese message a district clerk reads. Unknown
  * errors become `INTERNAL` — a raw message never leaves the function.
  */
-import { type AppError, NotFoundError, TokenError } from '../../shared/errors.js';
-import { UploadRefusal } from '../../shared/pipeline/uploads.js';
+import { type AppError, NotFoundError, TokenError, UploadRefusal } from '../../shared/errors.js';
 
 export const API_ERRORS = {
   BAD_REQUEST: {

@@ -3,7 +3,7 @@
  * unit's uploads. Each step checks the token first and changes nothing when anything is wrong.
  */
 import { incomingKey, presignDownload, presignUpload } from '../aws/s3.js';
-import { AppError, NotFoundError, TokenError } from '../errors.js';
+import { NotFoundError, TokenError, UploadRefusal } from '../errors.js';
 import type { UploadStatus } from '../store/types.js';
 import { type TokenClaims, verifyToken } from '../tokens.js';
 import { type Issue, makeIssue } from '../verdict.js';
@@ -11,17 +11,6 @@ import { isUploaderUnit, unitByCode } from '../vn/units.js';
 import type { PipelineDeps } from './deps.js';
 import type { FailureCode } from './process-upload.js';
 import { uploadAsSeenAt } from './processing-deadline.js';
-
-/** Why an upload request is refused (besides token problems); the API maps each to a status and a message. */
-export const UPLOAD_REFUSALS = ['FILE_EMPTY', 'FILE_TOO_LARGE', 'UNSUPPORTED_TYPE', 'FORM_NOT_SUPPORTED'] as const;
-export type UploadRefusalCode = (typeof UPLOAD_REFUSALS)[number];
-
-export class UploadRefusal extends AppError {
-  declare readonly code: UploadRefusalCode;
-  constructor(code: UploadRefusalCode) {
-    super(code, `upload refused: ${code}`);
-  }
-}
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const GENERIC_TYPES = ['', 'application/octet-stream', 'binary/octet-stream'];
