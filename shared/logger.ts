@@ -33,13 +33,35 @@ export type LambdaHandler<E, R> = (event: E, context?: Context) => Promise<R>;
 
 /**
  * `handler` with every log line of an invocation carrying its Lambda context (`function_request_id`,
- * `function_name`, `cold_start`…), as Powertools' `injectLambdaContext` does, for loggers created from
- * `logger` during the invocation too (`createChild` copies the context). Without a context it runs as is.
+ * `function_name`, `cold_start`…), as Powertools' `injectLambdaContext` does, including the lines written
+ * through `withKeys` views of it. Without a context it runs as is.
  */
 export function withLambdaContext<E, R>(logger: Logger, handler: LambdaHandler<E, R>): LambdaHandler<E, R> {
   return async (event, context) => {
     if (context) logger.addContext(context);
     return handler(event, context);
+  };
+}
+
+type LogAttributes = Record<string, unknown>;
+
+/** The log methods the domain steps use, on a view that adds record keys to every line. */
+export interface KeyedLog {
+  info(message: string, extra?: LogAttributes): void;
+  warn(message: string, extra?: LogAttributes): void;
+  error(message: string, extra?: LogAttributes): void;
+}
+
+/**
+ * `logger` with `keys` (e.g. `uploadId`, `unit`) on every line. Not `createChild`: a child logger computes
+ * its own `cold_start`, true on its first line, so a child per upload would mark every upload a cold start;
+ * and not `appendKeys` on the shared logger, which concurrent uploads (locally) would mix.
+ */
+export function withKeys(logger: Logger, keys: Record<string, string>): KeyedLog {
+  return {
+    info: (message, extra) => logger.info(message, { ...keys, ...extra }),
+    warn: (message, extra) => logger.warn(message, { ...keys, ...extra }),
+    error: (message, extra) => logger.error(message, { ...keys, ...extra }),
   };
 }
 

@@ -88,6 +88,8 @@ export class IntakeFunction extends Construct {
       bundling: {
         format: OutputFormat.ESM,
         minify: true,
+        // Minified class names would turn `TokenError` into `ae` in logs and in the error type Lambda reports.
+        keepNames: true,
         sourceMap: true,
         sourcesContent: false,
         target: 'node22',

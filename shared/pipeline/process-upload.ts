@@ -8,8 +8,7 @@
  */
 import { annotatedKey, parseIncomingKey, putObject, readObjectBounded } from '../aws/s3.js';
 import { InputError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { safeError } from '../logger.js';
+import { type KeyedLog, safeError, withKeys } from '../logger.js';
 import { objectOrderKey } from '../store/store.js';
 import type { OfficialInput } from '../store/types.js';
 import { validate } from '../validate.js';
@@ -55,7 +54,7 @@ export async function processUpload(deps: PipelineDeps, object: UploadedObject):
     return { kind: 'ignored', reason: 'not-an-upload' };
   }
   const { unit, uploadId } = parts;
-  const log = deps.logger.createChild({ persistentKeys: { uploadId, unit } });
+  const log = withKeys(deps.logger, { uploadId, unit });
   if (object.bucket !== deps.config.bucketName) {
     log.warn('S3 event from another bucket; ignored');
     return { kind: 'ignored', reason: 'other-bucket' };
@@ -181,7 +180,7 @@ async function officialsOf(deps: PipelineDeps, verdict: Verdict, unit: string): 
 
 async function flipRoster(
   deps: PipelineDeps,
-  log: Logger,
+  log: KeyedLog,
   input: { unit: string; versionId: string; uploadId: string; orderKey: string; officials: OfficialInput[]; receivedAt: Date },
 ): Promise<'current' | 'superseded'> {
   const result = await deps.store.flipRoster(
@@ -213,7 +212,7 @@ async function flipRoster(
 
 async function storeAnnotated(
   deps: PipelineDeps,
-  log: Logger,
+  log: KeyedLog,
   input: { unit: string; uploadId: string; bytes: Uint8Array | undefined; verdict: Verdict; fileName: string },
 ): Promise<string | null> {
   let annotatedBytes: Uint8Array;
