@@ -21,7 +21,7 @@ import { normalizeIdNumber } from './vn/id-number.js';
 import { decodeLegacyText } from './vn/legacy-encoding.js';
 import { normalizeName } from './vn/name.js';
 import { normalizePhone } from './vn/phone.js';
-import { foldText, cleanText, toneKey } from './vn/text.js';
+import { cleanText, foldText, holdsPersonalNumber, toneKey } from './vn/text.js';
 import type { FieldResult } from './vn/types.js';
 import { isUploaderUnit, resolveSender, resolveUnit, unitByCode } from './vn/units.js';
 import { findTable } from './workbook/find-table.js';
@@ -101,6 +101,9 @@ export async function validate(bytes: Uint8Array, context: ValidateContext): Pro
     for (let gap = previousRow + 1; gap < sheetRow.row; gap++) skipped.push({ row: gap, reason: inFooter ? 'footer' : 'blank' });
     previousRow = sheetRow.row;
     const fields = extractFields(sheetRow, table);
+    // A row with an ID or phone number is an official's, even below what looked like the signature block:
+    // better a row checked (and its errors shown) than an official silently left off an accepted roster.
+    if (inFooter && holdsPersonalNumberIn(fields)) inFooter = false;
     if (inFooter || isFooterRow(fields)) {
       inFooter = true;
       skipped.push({ row: sheetRow.row, reason: 'footer' });
@@ -197,18 +200,23 @@ function foldSignature(text: string): string {
   return foldText(text).replace(/[.:]/g, '').replace(/\s+/g, ' ').trim();
 }
 
+function holdsPersonalNumberIn(fields: RowFields): boolean {
+  return holdsPersonalNumber(fields.idNumber) || holdsPersonalNumber(fields.phone);
+}
+
 /**
- * The signature block under the table: its ID and phone cells hold no number, and one of its texts (in any
- * column) is a place-and-date line or a signing title. The number test keeps a real official whose unit
- * happens to read like a title from ending the table.
+ * The signature block under the table: its ID and phone cells hold no number, its unit cell names no unit,
+ * and one of its texts (in any column) is a place-and-date line or a signing title. The unit test keeps an
+ * official whose extra "Chức vụ" column reads "Phó Chủ tịch" from ending the table.
  */
 function isFooterRow(fields: RowFields): boolean {
-  if (/\d/.test(fields.idNumber) || /\d/.test(fields.phone)) return false;
-  return fields.sheetRow.cells.some((cell) => {
-    if (!cell || cell.numeric) return false;
-    const folded = foldSignature(decodeLegacyText(cell.text).text);
+  if (holdsPersonalNumberIn(fields)) return false;
+  const isSignature = (text: string) => {
+    const folded = foldSignature(decodeLegacyText(text).text);
     return PLACE_AND_DATE_LINE.test(folded) || FOOTER_TITLE_KEYS.has(folded);
-  });
+  };
+  if (fields.unit !== '' && !isSignature(fields.unit)) return false;
+  return fields.sheetRow.cells.some((cell) => cell !== null && !cell.numeric && isSignature(cell.text));
 }
 
 function isSampleRow(fields: RowFields): boolean {
@@ -261,13 +269,13 @@ function validateRow(fields: RowFields, uploaderUnit: string, resolve: UnitResol
       unitCode = resolved.code;
       if (resolved.inexact) {
         const result = unitByCode(resolved.code)?.name ?? resolved.code;
-        issues.push(makeIssue('UNIT_INEXACT', { row: at, column: 'unit' }, { value: fields.unit, result }));
+        issues.push(makeIssue('UNIT_INEXACT', { row: at, column: 'unit' }, { ...quotable(fields.unit), result }));
       }
     } else {
       const uploader = unitByCode(uploaderUnit)?.name;
       issues.push(
         makeIssue(resolved.error, { row: at, column: 'unit' }, {
-          value: fields.unit,
+          ...quotable(fields.unit),
           candidates: resolved.candidates,
           ...(uploader ? { detail: uploader } : {}),
         }),
@@ -279,6 +287,11 @@ function validateRow(fields: RowFields, uploaderUnit: string, resolve: UnitResol
     row: { row: at, name: name.value, unitCode, idNumber: idNumber.value, phone: phone.value, ok: true },
     issues,
   };
+}
+
+/** The text as `value` for a message, unless it holds what looks like an ID or phone number (columns shifted). */
+function quotable(text: string): { value?: string } {
+  return holdsPersonalNumber(text) ? {} : { value: text };
 }
 
 /** The same ID (or phone) on two rows: an error on every one of them, naming the others. */

@@ -47,3 +47,12 @@ export function foldText(value: string): string {
 export function hasDiacritics(value: string): boolean {
   return foldText(value) !== cleanText(value).toLowerCase();
 }
+
+/**
+ * True when the text holds a run of six or more digits (spaces, dots or dashes between them allowed): the
+ * shape of an ID or phone number. Such text is personal data, never quoted back in a message; and a row
+ * whose ID or phone cell holds one is an official's row, never part of a signature block.
+ */
+export function holdsPersonalNumber(text: string): boolean {
+  return /\d(?:[\s.-]?\d){5,}/.test(text);
+}

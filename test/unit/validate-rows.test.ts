@@ -142,3 +142,48 @@ describe('split name columns', () => {
     expect(verdict.rows[0]).toMatchObject({ name: 'Đinh Văn An', ok: true });
   });
 });
+
+describe('rows that only look like a signature block', () => {
+  const header: CellInput[] = ['STT', 'Họ và tên', 'Chức vụ', 'Đơn vị', 'CMND/CCCD', 'Số điện thoại'];
+
+  it('keeps an official whose extra "Chức vụ" column reads like a signing title, and the rows below', async () => {
+    const verdict = await check(
+      await buildRosterXlsx({
+        header,
+        rows: [
+          [1, 'Đinh Văn An', 'Phó Chủ tịch', 'BPMC xã Vĩnh Hảo', null, null],
+          [2, 'Trần Thị Bình', 'Công chức', 'BPMC huyện Vĩnh Thạnh', '052188020002', '0914020002'],
+        ],
+      }),
+    );
+    expect(verdict.skipped).toEqual([]);
+    expect(verdict.rows.map((r) => r.row)).toEqual([7, 8]);
+    expect(verdict.issues.map((i) => [i.row, i.code])).toEqual([
+      [7, 'ID_REQUIRED'],
+      [7, 'PHONE_REQUIRED'],
+    ]);
+    expect(verdict.accepted).toBe(false);
+  });
+
+  it('reads a row with an ID or phone number below the signature block instead of dropping it', async () => {
+    const verdict = await check(
+      await buildRosterXlsx({ rows: [AN, [null, 'Người lập biểu'], [3, 'Trần Thị Bình', 'BPMC huyện Vĩnh Thạnh', '052188020002', '0914020002']] }),
+    );
+    expect(verdict.skipped).toEqual([{ row: 8, reason: 'footer' }]);
+    expect(verdict.rows.map((r) => r.row)).toEqual([7, 9]);
+    expect(verdict.accepted).toBe(true);
+  });
+});
+
+describe('messages never quote an ID or phone number', () => {
+  it.each([
+    ['a phone number', '0366 432 390'],
+    ['an ID number', '052089001234'],
+  ])('when %s sits in the unit column (columns shifted)', async (_what, unitText) => {
+    const verdict = await check(await buildRosterXlsx({ rows: [[1, 'Đinh Văn An', unitText, '052083020001', '0914020001']] }));
+    const unitIssue = verdict.issues.find((i) => i.column === 'unit');
+    expect(unitIssue?.code).toBe('UNIT_UNKNOWN');
+    expect(unitIssue?.message).not.toContain(unitText);
+    expect(unitIssue?.message).not.toMatch(/\d{3}/);
+  });
+});
