@@ -136,7 +136,7 @@ export const ISSUES = {
   UNIT_OUT_OF_SCOPE: {
     severity: 'error',
     message: (p) =>
-      `Đơn vị${quoted(p)}${p.candidates && p.candidates.length > 0 ? ` là ${p.candidates.join(' hoặc ')},` : ''} không thuộc phạm vi của đơn vị gửi danh sách${p.detail ? ` (${p.detail})` : ''}. Mỗi huyện chỉ gửi danh sách của huyện và các xã, phường, thị trấn trực thuộc; cán bộ của đơn vị khác do đơn vị đó gửi. Nếu ghi nhầm tên, vui lòng sửa lại.`,
+      `Đơn vị${quoted(p)}${p.candidates && p.candidates.length > 0 ? ` là ${p.candidates.join(' hoặc ')},` : ''} không thuộc phạm vi của đơn vị gửi danh sách${p.detail ? ` (${p.detail})` : ''}. Mỗi đơn vị chỉ gửi danh sách cán bộ của mình (huyện, thị xã, thành phố gửi cả các xã, phường, thị trấn trực thuộc); cán bộ của đơn vị khác do đơn vị đó gửi. Nếu ghi nhầm tên, vui lòng sửa lại.`,
   },
   UNIT_AMBIGUOUS: {
     severity: 'error',
