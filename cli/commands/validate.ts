@@ -2,8 +2,8 @@
  * `validate FILE --unit CODE [--form roster] [--json] [--out ANNOTATED.xlsx]` — contract 1 of DESIGN.md.
  * Exit 0 accepted, 1 rejected (an unreadable or hostile file is a rejected file), 2 misuse.
  */
-import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { accessSync, closeSync, constants, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { InputError } from '../../shared/errors.js';
 import { parseCommandLine } from '../args.js';
 import { DEFAULT_LIMITS, validate } from '../../shared/validate.js';
@@ -37,12 +37,30 @@ export async function run(args: string[]): Promise<number> {
   const form = values.form ?? 'roster';
   if (!isForm(form)) throw new InputError(`Biểu mẫu "${form}" không được hỗ trợ (chỉ có: ${FORMS.join(', ')}).`);
 
+  // Misuse is found before any work, so that a run either prints its verdict or fails with exit 2.
+  if (values.out) checkWritable(values.out);
   const bytes = readAtMost(file, DEFAULT_LIMITS.maxFileBytes + 1);
   const verdict = await validate(bytes, { unit, form, fileName: basename(file) });
-  if (values.out) writeFileSync(values.out, await annotate(bytes, verdict, basename(file)));
+  if (values.out) {
+    const annotated = await annotate(bytes, verdict, basename(file));
+    try {
+      writeFileSync(values.out, annotated);
+    } catch (error) {
+      throw new InputError(`Không ghi được tệp "${values.out}".`, { cause: error });
+    }
+  }
 
   process.stdout.write(values.json ? `${JSON.stringify(verdictJson(verdict))}\n` : summarize(verdict, basename(file)));
   return verdict.accepted ? 0 : 1;
+}
+
+function checkWritable(out: string): void {
+  if (!out.toLowerCase().endsWith('.xlsx')) throw new InputError('Tệp đánh dấu lỗi (--out) phải có đuôi .xlsx, ví dụ --out danh-dau.xlsx.');
+  try {
+    accessSync(dirname(resolve(out)), constants.W_OK);
+  } catch (error) {
+    throw new InputError(`Không ghi được tệp "${out}": thư mục không tồn tại hoặc không có quyền ghi.`, { cause: error });
+  }
 }
 
 function isForm(value: string): value is FormName {

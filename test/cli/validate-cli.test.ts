@@ -64,6 +64,8 @@ describe('cli validate', () => {
     ['a commune is not an uploader', ['validate', SAMPLES.s01, '--unit', '21799', '--json']],
     ['no --unit', ['validate', SAMPLES.s01, '--json']],
     ['unknown form', ['validate', SAMPLES.s01, '--unit', '546', '--form', 'payroll']],
+    ['--out in a folder that does not exist', ['validate', SAMPLES.s01, '--unit', '546', '--json', '--out', '/nonexistent/danh-dau.xlsx']],
+    ['--out that is not .xlsx', ['validate', SAMPLES.s01, '--unit', '546', '--json', '--out', 'danh-dau.txt']],
   ])('exits 2 on misuse: %s, with a Vietnamese message and nothing on stdout', async (_case, args) => {
     const { code, stdout, stderr } = await cli(...args);
     expect(code).toBe(2);
