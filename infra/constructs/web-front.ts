@@ -110,7 +110,7 @@ export class WebFront extends Construct {
       throttle: { rateLimit: props.apiRateLimit, burstLimit: props.apiBurstLimit },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
-        // Route, status and timing only: no path, no query string, no header, so no token in the logs.
+        // Route, status, timing and the caller's address: no path, no query string, no header, so no token in the logs.
         format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',

@@ -4,7 +4,7 @@
  */
 import { runInNewContext } from 'node:vm';
 import { Duration } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IntakeFunction } from '../../infra/constructs/intake-function.js';
 import { API_ROUTES } from '../../infra/constructs/web-front.js';
@@ -411,6 +411,12 @@ describe('alarms', () => {
     for (const [id, alarm] of alarms) {
       expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: ids.topic }]);
     }
+  });
+
+  it('warn at synth when they would go to the placeholder address of cdk.json, and not otherwise', () => {
+    const placeholder = synthIntakeStack();
+    Annotations.fromStack(placeholder.stack).hasWarning('*', Match.stringLikeRegexp('motcua:alarmEmail'));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('motcua:alarmEmail'));
   });
 
   it('fire on the first message in the upload dead-letter queue', () => {
