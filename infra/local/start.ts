@@ -3,9 +3,11 @@
  * Ctrl-C stops everything cleanly. `PORT` changes the web port (default 3000; the emulators take the
  * three ports after it).
  */
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isLogLevelName } from '../../shared/config.js';
 import { dataDirOf } from './connect.js';
+import { readOrCreateTokenSecret } from './data-dir.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -20,9 +22,13 @@ const logLevel = process.env.POWERTOOLS_LOG_LEVEL?.toUpperCase();
 
 let stack: LocalStack;
 try {
+  // The secret first: a damaged secret file stops here, with what to do, before any emulator starts.
+  await mkdir(dataDir, { recursive: true });
+  const tokenSecret = await readOrCreateTokenSecret(dataDir);
   stack = await startLocalStack({
     port,
     dataDir,
+    tokenSecret,
     ...(process.env.ROSTER_DEADLINE ? { rosterDeadline: process.env.ROSTER_DEADLINE } : {}),
     ...(logLevel && isLogLevelName(logLevel) ? { logLevel } : {}),
   });

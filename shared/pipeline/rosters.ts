@@ -65,7 +65,8 @@ export function deadlineStatus(firstReceivedAt: string | null, deadline: string)
 
 /**
  * Every uploader unit (districts, then departments) with its roster state against `deadline` (ISO date),
- * uploads seen as at `now` (a `processing` one past every delivery reads as `failed`).
+ * uploads seen as at `now` (a `processing` one past every delivery reads as `failed`; `pending` ones, sent
+ * or never, are left aside).
  */
 export async function rosterStates(store: Store, deadline: string, now: Date = new Date()): Promise<UnitRosterState[]> {
   const rosters = await currentRosters(store);
@@ -73,6 +74,8 @@ export async function rosterStates(store: Store, deadline: string, now: Date = n
   for (const unit of uploaderUnits()) {
     const current = rosters.get(unit.code);
     // Links asked for but never used leave `pending` uploads: look past them to the latest real outcome.
+    // Left aside even once the clerk's page reads one as failed (its file never arrived): no file reached
+    // the system, so for the centre there is no attempt to report, only the clerk has something to redo.
     const recent = (await store.listUploads(unit.code, RECENT_UPLOADS))
       .filter((u) => u.status !== 'pending')
       .map((u) => uploadAsSeenAt(u, now));

@@ -10,7 +10,9 @@ import { type Issue, makeIssue } from '../verdict.js';
 import { isUploaderUnit, unitByCode } from '../vn/units.js';
 import type { PipelineDeps } from './deps.js';
 import type { FailureCode } from './process-upload.js';
-import { uploadAsSeenAt } from './processing-deadline.js';
+import { UPLOAD_URL_TTL_SECONDS, uploadAsSeenAt } from './processing-deadline.js';
+
+export { UPLOAD_URL_TTL_SECONDS };
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const GENERIC_TYPES = ['', 'application/octet-stream', 'binary/octet-stream'];
@@ -65,8 +67,6 @@ export interface CreatedUpload {
   expiresAt: string;
 }
 
-/** Short enough that a leaked form is soon useless, long enough for a slow district connection. */
-export const UPLOAD_URL_TTL_SECONDS = 15 * 60;
 export const REPORT_URL_TTL_SECONDS = 5 * 60;
 
 export async function createUpload(deps: PipelineDeps, request: CreateUploadRequest): Promise<CreatedUpload> {
@@ -119,7 +119,10 @@ export interface UploadStatusView {
   createdAt: string;
 }
 
-/** An upload's state for its unit; a `processing` one whose every delivery is over reads as `failed` (processing-deadline.ts). */
+/**
+ * An upload's state for its unit. A `processing` one whose every delivery is over, or a `pending` one whose
+ * file can no longer arrive, reads as `failed` (processing-deadline.ts).
+ */
 export async function getUploadStatus(deps: PipelineDeps, token: string | undefined, uploadId: string): Promise<UploadStatusView> {
   const claims = authorize(deps, token);
   const stored = await deps.store.getUpload(uploadId);
@@ -148,7 +151,7 @@ export async function getUploadStatus(deps: PipelineDeps, token: string | undefi
   };
 }
 
-/** A failed upload still tells the clerk what to do, as a file-level issue. */
+/** A failed upload still tells the clerk what to do, as a file-level issue (a file that never arrived: send it again). */
 function failureIssue(code: FailureCode): Issue {
   return makeIssue(code === 'OBJECT_MISSING' ? 'UPLOAD_NOT_RECEIVED' : 'PROCESSING_FAILED');
 }

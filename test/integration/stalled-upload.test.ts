@@ -1,8 +1,9 @@
 /**
- * An upload whose processing keeps crashing: on AWS its SQS message ends in the dead-letter queue and
- * nothing marks the upload `failed`. Once no delivery can come any more, the clerk's page and the centre's
- * status must say it failed (with what to do) instead of "processing" for ever, without a read writing
- * anything, so that a late delivery (an operator redriving the dead-letter queue) still lands.
+ * Uploads that would otherwise hang for ever: one whose processing keeps crashing (on AWS its SQS message
+ * ends in the dead-letter queue and nothing marks the upload `failed`), and one whose file never reached S3
+ * (the transfer was cancelled or failed after the API recorded the upload `pending`). Once nothing can come
+ * any more, the clerk's page must say it failed (with what to do) instead of "processing" or "waiting to be
+ * checked" for ever, without a read writing anything, so that a late delivery or a late file still lands.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -10,11 +11,13 @@ import { createProcessUploadHandler } from '../../functions/process-upload/app.j
 import { ISSUES } from '../../shared/issues.js';
 import { createDeps } from '../../shared/pipeline/deps.js';
 import {
+  PENDING_GIVE_UP_MS,
   PROCESSING_GIVE_UP_MS,
   UPLOAD_QUEUE_MAX_RECEIVE_COUNT,
   UPLOAD_QUEUE_VISIBILITY_TIMEOUT_SECONDS,
 } from '../../shared/pipeline/processing-deadline.js';
 import { rosterStates } from '../../shared/pipeline/rosters.js';
+import { UPLOAD_URL_TTL_SECONDS } from '../../shared/pipeline/uploads.js';
 import { logicalIdOf, synthIntakeStack } from '../infra/fixtures/synth.js';
 import {
   api,
@@ -128,17 +131,60 @@ describe('an upload whose every delivery crashed', () => {
     const answer = await at(givenUp, () => api<StatusAnswer & { rows: number }>(stack.current, `/api/uploads/${sent.uploadId}`, { token }));
     expect(answer.body).toMatchObject({ status: 'accepted', rows: 3 });
   });
+});
 
-  it('leaves an upload link that was never used pending (nothing says a file was sent)', async () => {
-    const token = tokenOf(stack.current.inviteLink('549'));
+describe('an upload whose file never arrived', () => {
+  const notReceived = { code: 'UPLOAD_NOT_RECEIVED', severity: 'error', row: null, message: ISSUES.UPLOAD_NOT_RECEIVED.message() };
+
+  it('reads as pending while its form and the grace may still bring the file, then as failed with what to do, writing nothing', async () => {
+    const unit = '549';
+    const token = tokenOf(stack.current.inviteLink(unit));
+    const { store } = stack.current.deps;
+    // The page asked for the presigned POST; the browser's transfer to S3 then never happened.
     const created = await api<PresignedPost>(stack.current, '/api/uploads', {
       json: { token, fileName: 'ds.xlsx', contentType: XLSX_TYPE, size: 20_000 },
     });
-    const createdAt = Date.parse((await stack.current.deps.store.getUpload(created.body.uploadId))?.createdAt ?? '');
-    const answer = await at(createdAt + 2 * PROCESSING_GIVE_UP_MS, () =>
-      api<StatusAnswer>(stack.current, `/api/uploads/${created.body.uploadId}`, { token }),
-    );
-    expect(answer.body).toMatchObject({ status: 'pending', issues: [] });
+    const stored = await store.getUpload(created.body.uploadId);
+    expect(stored?.status).toBe('pending');
+    const createdAt = Date.parse(stored?.createdAt ?? '');
+    // The bound starts after the form the browser was given has expired.
+    expect(Date.parse(created.body.expiresAt)).toBeLessThanOrEqual(createdAt + UPLOAD_URL_TTL_SECONDS * 1000);
+
+    const status = () => api<StatusAnswer>(stack.current, `/api/uploads/${created.body.uploadId}`, { token });
+    const listed = async () =>
+      (await api<ListAnswer>(stack.current, '/api/uploads', { token })).body.uploads.find((u) => u.uploadId === created.body.uploadId)?.status;
+
+    // Up to the bound a slow transfer begun just before the form expired may still arrive and be announced.
+    const stillPossible = createdAt + PENDING_GIVE_UP_MS;
+    expect((await at(stillPossible, status)).body).toMatchObject({ status: 'pending', issues: [] });
+    expect(await at(stillPossible, listed)).toBe('pending');
+
+    const givenUp = createdAt + PENDING_GIVE_UP_MS + 1000;
+    const answer = await at(givenUp, status);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'failed', issues: [notReceived] });
+    expect(await at(givenUp, listed)).toBe('failed');
+    // The centre's status leaves a file that never arrived aside, as it does a link never used.
+    const states = await rosterStates(store, stack.current.deps.config.rosterDeadline, new Date(givenUp));
+    expect(states.find((s) => s.unit.code === unit)?.latestUpload).toBeNull();
+
+    // Reads wrote nothing: the item is exactly as the API recorded it.
+    expect(await store.getUpload(created.body.uploadId)).toEqual(stored);
+  });
+
+  it('still takes a file whose event comes late: its verdict wins over the given-up reading', async () => {
+    const unit = '550';
+    const token = tokenOf(stack.current.inviteLink(unit));
+    const sent = await sendRoster(unit, token);
+    const createdAt = Date.parse((await stack.current.deps.store.getUpload(sent.uploadId))?.createdAt ?? '');
+    const givenUp = createdAt + PENDING_GIVE_UP_MS + 1000;
+    const status = () => api<StatusAnswer & { rows: number | null }>(stack.current, `/api/uploads/${sent.uploadId}`, { token });
+    expect((await at(givenUp, status)).body).toMatchObject({ status: 'failed', issues: [notReceived] });
+
+    await stack.current.deliver(sent.event);
+    const answer = (await at(givenUp, status)).body;
+    expect(answer).toMatchObject({ status: 'accepted', rows: 3 });
+    expect(answer.issues.map((issue) => issue.code)).not.toContain('UPLOAD_NOT_RECEIVED');
   });
 });
 
@@ -151,5 +197,10 @@ describe('the bound', () => {
     expect(queue.Properties.VisibilityTimeout).toBe(UPLOAD_QUEUE_VISIBILITY_TIMEOUT_SECONDS);
     expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(UPLOAD_QUEUE_MAX_RECEIVE_COUNT);
     expect(PROCESSING_GIVE_UP_MS).toBe(45 * 60_000);
+  });
+
+  it('gives a file an hour from its form being issued to arrive: the form’s 15 minutes, then the same 45', () => {
+    expect(UPLOAD_URL_TTL_SECONDS).toBe(15 * 60);
+    expect(PENDING_GIVE_UP_MS).toBe(60 * 60_000);
   });
 });
