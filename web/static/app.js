@@ -40,7 +40,7 @@
     processing: 'Đang kiểm tra',
     accepted: 'Đã chấp nhận',
     rejected: 'Chưa hợp lệ',
-    failed: 'Lỗi hệ thống'
+    failed: 'Chưa kiểm tra được'
   };
 
   var FORM_LABELS = {
@@ -559,6 +559,13 @@
 
   // ── Showing the verdict ──────────────────────────────────────────────────────────────────────────────
 
+  function hasIssueCode(issues, code) {
+    for (var i = 0; i < issues.length; i += 1) {
+      if (issues[i] && issues[i].code === code) return true;
+    }
+    return false;
+  }
+
   function countBySeverity(issues, severity) {
     var count = 0;
     for (var i = 0; i < issues.length; i += 1) if (issues[i].severity === severity) count += 1;
@@ -608,6 +615,10 @@
       verdict.className = 'card verdict verdict--rejected';
       heading = 'Danh sách chưa hợp lệ — vui lòng sửa các lỗi dưới đây rồi tải lên lại';
       detail = 'Có ' + issueCountText(errors, warnings) + '. Danh sách này chưa được ghi nhận.';
+    } else if (hasIssueCode(issues, 'UPLOAD_NOT_RECEIVED')) {
+      verdict.className = 'card verdict verdict--failed';
+      heading = 'Hệ thống chưa nhận được tệp này';
+      detail = 'Có thể việc tải lên đã bị gián đoạn. Vui lòng tải tệp lên lại.';
     } else {
       verdict.className = 'card verdict verdict--failed';
       heading = 'Hệ thống chưa kiểm tra được tệp này';

@@ -28,9 +28,10 @@ export interface E2eStack {
   stop(): Promise<void>;
 }
 
-export async function startE2eStack(): Promise<E2eStack> {
+/** `now`: the server's clock, for tests of what the page shows after time has passed. */
+export async function startE2eStack(options: { now?: () => Date } = {}): Promise<E2eStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'motcua-e2e-stack-'));
-  const stack = await startLocalStack({ port: 0, dataDir, quiet: true, logLevel: 'SILENT' });
+  const stack = await startLocalStack({ port: 0, dataDir, quiet: true, logLevel: 'SILENT', ...(options.now ? { now: options.now } : {}) });
   return {
     baseUrl: stack.baseUrl,
     inviteLink(unit, options = {}) {
