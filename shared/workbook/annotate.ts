@@ -1,14 +1,17 @@
 /**
  * The annotated copy a clerk gets back: their own workbook (a CSV becomes an .xlsx holding its cells) with
  * each cell that has an error filled red and each cell with a warning filled yellow, a note on the cell
- * with the Vietnamese message(s), and a sheet "Lỗi" listing every issue. Never throws: if the original
- * cannot be reopened, the copy holds the "Lỗi" sheet alone.
+ * with the Vietnamese message(s), and a sheet "Lỗi" listing every issue. Never throws: when there is no
+ * table to mark (a file-level refusal), when the original is larger than the read limits, or when it
+ * cannot be reopened, the copy holds the "Lỗi" sheet alone. The original is never read further than
+ * `readWorkbook` would read it, so annotating costs what validating did, whatever the file claims.
  */
 import ExcelJS from 'exceljs';
 import type { Issue, RosterColumn, Severity, TableLocation, Verdict } from '../verdict.js';
-import { readCsv } from './csv.js';
-import { sniffFile } from './read.js';
-import { loadExcelWorkbook } from './xlsx.js';
+import { readCsvWithin } from './csv.js';
+import { type ReadLimits, resolveReadLimits, sniffFile } from './read.js';
+import type { SheetData } from './types.js';
+import { loadExcelWorkbook, xlsxWithinBounds } from './xlsx.js';
 
 export const ISSUES_SHEET_NAME = 'Lỗi';
 /** Used instead when the roster itself sits on a sheet called "Lỗi". */
@@ -177,8 +180,7 @@ function addIssuesSheet(workbook: ExcelJS.Workbook, issues: readonly Issue[], re
 }
 
 /** A CSV's cells in a new workbook, each record on the row of its line, as text (exactly as typed). */
-function workbookFromCsv(text: string, fileName: string): ExcelJS.Workbook {
-  const sheetData = readCsv(text, fileName);
+function workbookFromCsv(sheetData: SheetData): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
   const worksheet = workbook.addWorksheet(sheetData.name);
   const widths: number[] = [];
@@ -197,15 +199,22 @@ function workbookFromCsv(text: string, fileName: string): ExcelJS.Workbook {
   return workbook;
 }
 
-async function reopen(bytes: Uint8Array, fileName: string): Promise<ExcelJS.Workbook> {
+/**
+ * The original as an exceljs workbook, or null when it cannot be reopened within the read limits: a CSV
+ * is parsed no further than they allow, an .xlsx is measured before exceljs loads it. A copy cut short
+ * would show the clerk a list missing rows, so a file past a limit gets the list of issues alone.
+ */
+async function reopen(bytes: Uint8Array, fileName: string, limits: ReadLimits): Promise<ExcelJS.Workbook | null> {
   try {
-    const sniffed = await sniffFile(bytes, fileName);
-    if (sniffed.ok && sniffed.format === 'xlsx') return await loadExcelWorkbook(sniffed.bytes);
-    if (sniffed.ok && sniffed.format === 'csv') return workbookFromCsv(sniffed.text, fileName);
+    const sniffed = await sniffFile(bytes, fileName, limits);
+    if (!sniffed.ok) return null;
+    if (sniffed.format === 'xlsx') return (await xlsxWithinBounds(sniffed.bytes, limits)) ? await loadExcelWorkbook(sniffed.bytes) : null;
+    const csv = readCsvWithin(sniffed.text, fileName, limits);
+    return csv.exceeded.rows || csv.exceeded.columns || csv.exceeded.cells ? null : workbookFromCsv(csv.sheet);
   } catch {
-    // Fall through: the clerk still gets the list of issues.
+    // The clerk still gets the list of issues.
+    return null;
   }
-  return new ExcelJS.Workbook();
 }
 
 /** exceljs types its output as an ArrayBuffer; at run time it is a Node Buffer (a Uint8Array). */
@@ -221,13 +230,23 @@ async function issuesOnly(issues: readonly Issue[]): Promise<Uint8Array> {
   return toBytes(await workbook.xlsx.writeBuffer());
 }
 
-/** The uploader's workbook with its faulty cells marked and a "Lỗi" sheet; an .xlsx in every case. */
-export async function annotate(bytes: Uint8Array, verdict: Verdict, fileName = 'danh-sach.xlsx'): Promise<Uint8Array> {
+/**
+ * The uploader's workbook with its faulty cells marked and a "Lỗi" sheet; an .xlsx in every case.
+ * `limits` are those the file was validated with (the defaults unless the caller changed them).
+ */
+export async function annotate(
+  bytes: Uint8Array,
+  verdict: Verdict,
+  fileName = 'danh-sach.xlsx',
+  limits: Partial<ReadLimits> = {},
+): Promise<Uint8Array> {
   try {
-    const workbook = await reopen(bytes, fileName);
     const table = verdict.table;
-    const worksheet = table ? workbook.worksheets.find((sheet) => sheet.name === table.sheet) : undefined;
-    if (table && worksheet) {
+    // No table: nothing in the file to mark (a file-level refusal), so it is not read again.
+    const workbook = table ? await reopen(bytes, fileName, resolveReadLimits(limits)) : null;
+    if (!table || !workbook) return await issuesOnly(verdict.issues);
+    const worksheet = workbook.worksheets.find((sheet) => sheet.name === table.sheet);
+    if (worksheet) {
       clearPreviousMarks(worksheet);
       markCells(worksheet, table, verdict.issues);
     }

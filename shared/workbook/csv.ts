@@ -47,42 +47,88 @@ export function detectCsvDelimiter(text: string, sampleLines = 30): CsvDelimiter
 
 const ALL_DIGITS = /^\s*(\d+)\s*$/;
 
-interface ParsedField {
-  cell: Cell | null;
+export interface CsvReadLimits {
+  /** Records read (a line, or more when a quoted field holds line breaks; blank lines count). */
+  maxRowsRead?: number;
+  /** Fields kept per record. */
+  maxColumnsRead?: number;
+  /** Fields parsed in all, empty ones and those past `maxColumnsRead` included: each one costs parsing time. */
+  maxCellsRead?: number;
 }
 
+export interface CsvReadResult {
+  sheet: SheetData;
+  /**
+   * The bounds the text went past: parsing stopped after `maxRowsRead` records or `maxCellsRead` fields
+   * (the sheet holds the rows before it), and non-empty fields past `maxColumnsRead` were left out.
+   */
+  exceeded: { rows: boolean; columns: boolean; cells: boolean };
+}
+
+/** csv-parse cannot be told to stop but by an error from a callback; this one is ours. */
+class ParsingBoundReached extends Error {}
+
+const boundOf = (limit: number | undefined) => (limit !== undefined && limit > 0 ? limit : Number.POSITIVE_INFINITY);
+
 /**
- * Parse CSV text. Rows are numbered by the line where the record starts (1-based), which is the row the
- * clerk sees when opening the file in Excel, and the row the annotated copy puts it on.
+ * Parse CSV text within bounds. Rows are numbered by the line where the record starts (1-based), which is
+ * the row the clerk sees when opening the file in Excel, and the row the annotated copy puts it on.
  * Throws on malformed CSV (an unclosed quote): the caller maps that to FILE_CORRUPT.
  */
-export function readCsv(text: string, fileName: string, options: { maxRowsRead?: number; maxColumnsRead?: number } = {}): SheetData {
+export function readCsvWithin(text: string, fileName: string, limits: CsvReadLimits = {}): CsvReadResult {
   const body = text.startsWith('\ufeff') ? text.slice(1) : text;
   const delimiter = detectCsvDelimiter(body);
-  const records = parse(body, {
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    // Keep empty lines as records so that each record's start line follows from the previous one's end.
-    skip_empty_lines: false,
-    info: true,
-    ...(options.maxRowsRead ? { to: options.maxRowsRead } : {}),
-    cast: (value, context): ParsedField => {
-      if (value.trim() === '') return { cell: null };
-      const digits = context.quoting ? null : ALL_DIGITS.exec(value);
-      return { cell: digits?.[1] ? { text: digits[1], numeric: true } : { text: value, numeric: false } };
-    },
-  }) as unknown as { record: ParsedField[]; info: { lines: number } }[];
-
-  const maxColumns = options.maxColumnsRead ?? Number.POSITIVE_INFINITY;
+  const [maxRows, maxColumns, maxFields] = [boundOf(limits.maxRowsRead), boundOf(limits.maxColumnsRead), boundOf(limits.maxCellsRead)];
+  const exceeded = { rows: false, columns: false, cells: false };
   const rows: SheetRow[] = [];
+  let records = 0;
+  let fields = 0;
   let previousEndLine = 0;
-  for (const { record, info } of records) {
-    const startLine = previousEndLine + 1;
-    previousEndLine = info.lines;
-    const cells = record.slice(0, maxColumns).map((field) => field.cell);
-    while (cells.length > 0 && cells[cells.length - 1] === null) cells.pop();
-    if (cells.length > 0) rows.push({ row: startLine, cells });
+  try {
+    parse(body, {
+      delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      // Keep empty lines as records so that each record's start line follows from the previous one's end.
+      skip_empty_lines: false,
+      // One record past the bound tells that there was more.
+      ...(Number.isFinite(maxRows) ? { to: maxRows + 1 } : {}),
+      cast: (value, context): Cell | null => {
+        fields += 1;
+        if (fields > maxFields) {
+          exceeded.cells = true;
+          throw new ParsingBoundReached();
+        }
+        if (value.trim() === '') return null;
+        if (context.index >= maxColumns) {
+          exceeded.columns = true;
+          return null;
+        }
+        const digits = context.quoting ? null : ALL_DIGITS.exec(value);
+        return digits?.[1] ? { text: digits[1], numeric: true } : { text: value, numeric: false };
+      },
+      // Rows are collected here, not by csv-parse: records past a bound are never kept.
+      on_record: (record: (Cell | null)[], context) => {
+        records += 1;
+        const startLine = previousEndLine + 1;
+        previousEndLine = context.lines;
+        if (records > maxRows) {
+          exceeded.rows = true;
+          return undefined;
+        }
+        const cells = record.slice(0, maxColumns);
+        while (cells.length > 0 && cells[cells.length - 1] === null) cells.pop();
+        if (cells.length > 0) rows.push({ row: startLine, cells });
+        return undefined;
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof ParsingBoundReached)) throw error;
   }
-  return { name: csvSheetName(fileName), rows };
+  return { sheet: { name: csvSheetName(fileName), rows }, exceeded };
+}
+
+/** The sheet of `readCsvWithin`, whatever bounds it reached. */
+export function readCsv(text: string, fileName: string, limits: CsvReadLimits = {}): SheetData {
+  return readCsvWithin(text, fileName, limits).sheet;
 }

@@ -5,7 +5,7 @@
  * Never throws: every failure is a ReadResult with a code, and nothing of a raw error is kept.
  */
 import type { IssueCode, IssueParams } from '../issues.js';
-import { readCsv } from './csv.js';
+import { readCsvWithin } from './csv.js';
 import type { WorkbookData } from './types.js';
 import { readXlsx } from './xlsx.js';
 import { formatMegabytes, MAX_ZIP_ENTRIES, readZipDirectory, readZipEntry, verifyZipInflation, type ZipEntrySummary } from './zip-guard.js';
@@ -19,6 +19,13 @@ export interface ReadLimits {
   maxRowsRead: number;
   /** Columns read per row. */
   maxColumnsRead: number;
+  /**
+   * Cells read in the whole file: a row bound alone still lets wide rows cost gigabytes. Ten a row at the
+   * row bound, far above a roster's five; a file past it is refused (FILE_TOO_LARGE), never cut short.
+   * A CSV counts its fields, empty ones too (each costs parsing time); an .xlsx its cells with content,
+   * or, to be re-opened whole for annotating, every cell exceljs would build (ranges included).
+   */
+  maxCellsRead: number;
   /** Entries in a ZIP. */
   maxZipEntries: number;
 }
@@ -30,6 +37,7 @@ export const DEFAULT_READ_LIMITS: Readonly<ReadLimits> = Object.freeze({
   maxUncompressedBytes: 50 * MIB,
   maxRowsRead: 50_000,
   maxColumnsRead: 256,
+  maxCellsRead: 500_000,
   maxZipEntries: MAX_ZIP_ENTRIES,
 });
 
@@ -184,12 +192,14 @@ export async function readWorkbook(bytes: Uint8Array, fileName: string, limits: 
   const effective = resolveReadLimits(limits);
   const sniffed = await sniffFile(bytes, fileName, effective);
   if (!sniffed.ok) return sniffed;
+  const tooManyCells = () => fail('FILE_TOO_LARGE', { limit: `${effective.maxCellsRead.toLocaleString('vi-VN')} ô dữ liệu` });
   try {
     if (sniffed.format === 'csv') {
-      const sheet = readCsv(sniffed.text, fileName, effective);
-      return { ok: true, workbook: { format: 'csv', sheets: [sheet] } };
+      const csv = readCsvWithin(sniffed.text, fileName, effective);
+      return csv.exceeded.cells ? tooManyCells() : { ok: true, workbook: { format: 'csv', sheets: [csv.sheet] } };
     }
-    return { ok: true, workbook: await readXlsx(sniffed.bytes, effective) };
+    const xlsx = await readXlsx(sniffed.bytes, effective);
+    return xlsx.ok ? xlsx : tooManyCells();
   } catch {
     // exceljs or csv-parse refused the content: nothing of their message reaches the clerk.
     return fail('FILE_CORRUPT');

@@ -1,9 +1,12 @@
 /**
  * .xlsx / .xlsm → WorkbookData with exceljs. Only cell values are read: macros, external links and
  * formulas are never run (a formula gives the result Excel cached when the file was saved).
- * Call only on bytes that passed the ZIP guard (`zip-guard.ts`): exceljs inflates everything in memory.
+ * Call only on bytes that passed the ZIP guard (`zip-guard.ts`): exceljs inflates everything in memory,
+ * and the bounds below keep what it builds from that in proportion to the read limits.
  */
+import { crc32 } from 'node:zlib';
 import ExcelJS from 'exceljs';
+import yauzl from 'yauzl';
 import type { Cell, SheetData, SheetRow, WorkbookData } from './types.js';
 
 export interface XlsxReadLimits {
@@ -11,6 +14,10 @@ export interface XlsxReadLimits {
   maxRowsRead: number;
   /** Columns read per row: one stray cell in column XFD must not make every row 16,384 cells long. */
   maxColumnsRead: number;
+  /** Cells exceljs may build for the whole workbook (see "Bounds" below). */
+  maxCellsRead: number;
+  /** What the ZIP may inflate to (the guard checked it; it is counted again while inflating). */
+  maxUncompressedBytes: number;
 }
 
 export function asNodeBuffer(bytes: Uint8Array): Buffer {
@@ -108,8 +115,374 @@ export function visibleWorksheets(workbook: ExcelJS.Workbook): ExcelJS.Worksheet
   return workbook.worksheets.filter((worksheet) => worksheet.state === 'visible' || worksheet.state === undefined);
 }
 
-/** Reads the bytes of an .xlsx/.xlsm (throws when exceljs cannot parse them). */
-export async function readXlsx(bytes: Uint8Array, limits: XlsxReadLimits): Promise<WorkbookData> {
-  const workbook = await loadExcelWorkbook(bytes);
-  return { format: 'xlsx', sheets: visibleWorksheets(workbook).map((worksheet) => sheetOf(worksheet, limits)) };
+/** A workbook read, or the cell bound it would have gone past (its rows cannot be read whole). */
+export type XlsxReadResult = { ok: true; workbook: WorkbookData } | { ok: false; exceeded: 'cells' };
+
+/**
+ * Reads the bytes of an .xlsx/.xlsm (throws when exceljs cannot parse them). A workbook past the bounds
+ * is read from a copy holding only what reading needs, up to the bounds; rows past `maxRowsRead` are not
+ * read (as before), but a workbook whose cells with a value pass `maxCellsRead` is not read at all, so
+ * that a roster is never taken for shorter than it is.
+ */
+export async function readXlsx(bytes: Uint8Array, limits: XlsxReadLimits): Promise<XlsxReadResult> {
+  const loadable = await boundedForReading(bytes, limits);
+  if (!loadable) return { ok: false, exceeded: 'cells' };
+  const workbook = await loadExcelWorkbook(loadable);
+  return { ok: true, workbook: { format: 'xlsx', sheets: visibleWorksheets(workbook).map((worksheet) => sheetOf(worksheet, limits)) } };
+}
+
+// ── Bounds ────────────────────────────────────────────────────────────────────────────────────────────
+//
+// exceljs builds every row and cell of every sheet in memory (about half a kilobyte a cell), and expands
+// ranges cell by cell: merged ranges, data-validation ranges, defined names. Within the ZIP guard's 50 MB
+// that is still gigabytes: 540,000 numbered rows cost it 700 MB, a 1.6 KB file merging A1:Z200000 costs
+// it 1.5 GB. So the XML is measured before exceljs sees it. A workbook within the bounds is loaded as it
+// is; a larger one is, for reading, loaded from a copy cut down to the bounds, and not re-opened at all
+// for annotating (`xlsxWithinBounds`).
+
+/** exceljs checks each merged range against every other one as it loads them: 10,000 cost it 6 s. */
+const MAX_MERGED_RANGES = 5_000;
+/** Excel's grid: a `<col max>` past it makes exceljs build that many column objects. */
+const EXCEL_COLUMNS = 16_384;
+
+/** The ZIP entries exceljs 4.4 loads as worksheets (its own test, unanchored as it is there). */
+const WORKSHEET_ENTRY = /xl\/worksheets\/sheet(\d+)[.]xml/;
+const WORKBOOK_ENTRY = 'xl/workbook.xml';
+
+interface ZipEntryData {
+  name: string;
+  data: Buffer;
+}
+
+/** exceljs drops a leading "/" from entry names. */
+const entryPath = (name: string) => (name.startsWith('/') ? name.slice(1) : name);
+
+/** Every file entry, inflated. The bytes passed the ZIP guard; the total is counted again all the same. */
+async function inflateEntries(bytes: Uint8Array, maxUncompressedBytes: number): Promise<ZipEntryData[]> {
+  const zip = await yauzl.fromBufferPromise(asNodeBuffer(bytes), { lazyEntries: true, decodeStrings: true, strictFileNames: false });
+  try {
+    const entries: ZipEntryData[] = [];
+    let total = 0;
+    for await (const entry of zip.eachEntry()) {
+      if (entry.fileName.endsWith('/')) continue;
+      const chunks: Buffer[] = [];
+      for await (const chunk of await zip.openReadStreamPromise(entry)) {
+        total += (chunk as Buffer).length;
+        if (total > maxUncompressedBytes) throw new RangeError('ZIP content past the limit');
+        chunks.push(chunk as Buffer);
+      }
+      entries.push({ name: entry.fileName, data: Buffer.concat(chunks) });
+    }
+    return entries;
+  } finally {
+    zip.close();
+  }
+}
+
+/** A ZIP of these entries, stored rather than deflated: it only goes from memory to exceljs. */
+function storedZip(entries: readonly ZipEntryData[]): Uint8Array {
+  const parts: Buffer[] = [];
+  const directory: Buffer[] = [];
+  let offset = 0;
+  for (const { name, data } of entries) {
+    const fileName = Buffer.from(name, 'utf8');
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(fileName.length, 26);
+    const header = Buffer.alloc(46);
+    header.writeUInt32LE(0x02014b50, 0);
+    header.writeUInt16LE(20, 4);
+    header.writeUInt16LE(20, 6);
+    header.writeUInt16LE(0x0800, 8);
+    header.writeUInt32LE(crc, 16);
+    header.writeUInt32LE(data.length, 20);
+    header.writeUInt32LE(data.length, 24);
+    header.writeUInt16LE(fileName.length, 28);
+    header.writeUInt32LE(offset, 42);
+    parts.push(local, fileName, data);
+    directory.push(header, fileName);
+    offset += local.length + fileName.length + data.length;
+  }
+  const centralDirectory = Buffer.concat(directory);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(centralDirectory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return new Uint8Array(Buffer.concat([...parts, centralDirectory, end]));
+}
+
+// The scanners read the XML as latin1 text: markup is ASCII, so a latin1 slice turned back into bytes is
+// the original UTF-8 untouched. Text and attribute values cannot hold "<", so once comments, CDATA and
+// the like are out of the way (`plainMarkup`) a tag is found by its name. What the scanners do not
+// understand makes them count more, or throw, never less.
+
+const HIDING_MARKUP = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>|<!\[CDATA\[[\s\S]*?\]\]>/g;
+
+/**
+ * The XML without comments, processing instructions, DOCTYPE and CDATA sections (exceljs ignores their
+ * text too): nothing left can hide a `</row>` or a `<c>` from the scanners. Excel writes none of them.
+ */
+function plainMarkup(latin1: string): string {
+  return latin1.includes('<!') || latin1.lastIndexOf('<?') > 0 ? latin1.replace(HIDING_MARKUP, '') : latin1;
+}
+
+/** An entry's XML, ready for the scanners. */
+const markupOf = (data: Buffer) => plainMarkup(data.toString('latin1'));
+
+/** An open tag `<name …>` or `<name …/>`, its attributes in group 1 (values are quoted and may hold ">"). */
+function openTag(name: string): RegExp {
+  return new RegExp(`<${name}(?=[\\s/>])((?:[^>"']|"[^"]*"|'[^']*')*)>`, 'g');
+}
+
+/** Reads one attribute's value out of a tag's attributes. */
+function attributeReader(name: string): (attributes: string) => string | undefined {
+  const pattern = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`);
+  return (attributes) => {
+    const match = pattern.exec(attributes);
+    return match ? (match[1] ?? match[2]) : undefined;
+  };
+}
+
+const referenceAttribute = attributeReader('r');
+/** A value, an inline string or a formula: what makes exceljs give a cell a value. */
+const CELL_CONTENT = /<(?:v|is|f)(?=[\s/>])/;
+const CELL_REFERENCE = /^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/;
+
+function columnNumber(letters: string): number {
+  let column = 0;
+  for (const letter of letters.toUpperCase()) column = column * 26 + (letter.charCodeAt(0) - 64);
+  return column;
+}
+
+interface CellRange {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+/** "A1:C3", "B2", "$A$1:$B$9" as a range; null when it is not one. */
+function rangeOf(reference: string): CellRange | null {
+  const [from = '', to = from, ...rest] = reference.split(':');
+  if (rest.length > 0) return null;
+  const start = CELL_REFERENCE.exec(from);
+  const end = CELL_REFERENCE.exec(to);
+  if (!start?.[1] || !start[2] || !end?.[1] || !end[2]) return null;
+  const [rows, columns] = [
+    [Number(start[2]), Number(end[2])],
+    [columnNumber(start[1]), columnNumber(end[1])],
+  ] as const;
+  return { top: Math.min(...rows), bottom: Math.max(...rows), left: Math.min(...columns), right: Math.max(...columns) };
+}
+
+const areaOf = (range: CellRange | null) => (range ? (range.bottom - range.top + 1) * (range.right - range.left + 1) : Number.POSITIVE_INFINITY);
+
+interface RowSpan {
+  /** The open tag, `<row …>` or `<row …/>`. */
+  tag: string;
+  number: number;
+  /** What lies between `<row …>` and `</row>` ('' for `<row …/>`). */
+  content: string;
+}
+
+interface CellSpan {
+  /** Offsets in the row's content. */
+  start: number;
+  end: number;
+  column: number;
+  hasContent: boolean;
+}
+
+/** The offsets of `<sheetData>`'s content, or null when the sheet has none. */
+function sheetDataOf(xml: string): { start: number; end: number } | null {
+  const open = openTag('sheetData').exec(xml);
+  if (!open || open[0].endsWith('/>')) return null;
+  const start = open.index + open[0].length;
+  const end = xml.indexOf('</sheetData>', start);
+  if (end < 0) throw new SyntaxError('unclosed sheetData');
+  return { start, end };
+}
+
+function* rowsOf(xml: string, start: number, end: number): Generator<RowSpan> {
+  const pattern = openTag('row');
+  pattern.lastIndex = start;
+  let previous = 0;
+  for (let match = pattern.exec(xml); match && match.index < end; match = pattern.exec(xml)) {
+    const tag = match[0];
+    const stated = Number(referenceAttribute(match[1] ?? ''));
+    const number = Number.isInteger(stated) && stated > 0 ? stated : previous + 1;
+    previous = number;
+    const contentStart = match.index + tag.length;
+    if (tag.endsWith('/>')) {
+      yield { tag, number, content: '' };
+      continue;
+    }
+    const close = xml.indexOf('</row>', contentStart);
+    if (close < 0 || close > end) throw new SyntaxError('unclosed row');
+    // The row's own text (a cheap slice in V8): looking for its cells must not run on into later rows.
+    yield { tag, number, content: xml.slice(contentStart, close) };
+    pattern.lastIndex = close + '</row>'.length;
+  }
+}
+
+function* cellsOf(content: string): Generator<CellSpan> {
+  const pattern = openTag('c');
+  let previous = 0;
+  for (let match = pattern.exec(content); match; match = pattern.exec(content)) {
+    const letters = CELL_REFERENCE.exec(referenceAttribute(match[1] ?? '') ?? '')?.[1];
+    const column = letters ? columnNumber(letters) : previous + 1;
+    previous = column;
+    const tagEnd = match.index + match[0].length;
+    if (match[0].endsWith('/>')) {
+      yield { start: match.index, end: tagEnd, column, hasContent: false };
+      continue;
+    }
+    const close = content.indexOf('</c>', tagEnd);
+    if (close < 0) throw new SyntaxError('unclosed cell');
+    pattern.lastIndex = close + '</c>'.length;
+    yield { start: match.index, end: pattern.lastIndex, column, hasContent: CELL_CONTENT.test(content.slice(tagEnd, close)) };
+  }
+}
+
+/** The value of `attributeName` on each `<name …>` tag of the text. */
+function* attributeValues(xml: string, name: string, attributeName: string): Generator<string> {
+  const pattern = openTag(name);
+  const read = attributeReader(attributeName);
+  for (let match = pattern.exec(xml); match; match = pattern.exec(xml)) yield read(match[1] ?? '') ?? '';
+}
+
+/** Cells of the ranges of a `sqref` ("A1:A9 C2"); Infinity when one of them is not a range. */
+function referenceListArea(list: string): number {
+  return list
+    .trim()
+    .split(/\s+/)
+    .reduce((total, reference) => total + areaOf(rangeOf(reference)), 0);
+}
+
+const DEFINED_NAMES = /<definedNames(?=[\s/>])(?:[^>"']|"[^"]*"|'[^']*')*(?:\/>|>[\s\S]*?<\/definedNames>)/;
+const ABSOLUTE_RANGE = /\$[A-Za-z]{1,3}\$\d{1,7}(?::\$[A-Za-z]{1,3}\$\d{1,7})?/g;
+
+/** Cells exceljs builds for the defined names (print areas, named ranges) of workbook.xml. */
+function definedNamesArea(xml: string): number {
+  let total = 0;
+  for (const [reference] of (DEFINED_NAMES.exec(xml)?.[0] ?? '').matchAll(ABSOLUTE_RANGE)) total += areaOf(rangeOf(reference));
+  return total;
+}
+
+/**
+ * Whether exceljs can load the workbook as it is within the bounds: per sheet at most `maxRowsRead` rows,
+ * no cell past `maxColumnsRead`, at most MAX_MERGED_RANGES merged ranges and no column definition past
+ * Excel's grid; in all at most `maxCellsRead` cells, counting those exceljs builds for ranges. Counting
+ * stops at the first excess, so a hostile file costs no more than the bound to measure.
+ */
+function entriesWithinBounds(entries: readonly ZipEntryData[], limits: XlsxReadLimits): boolean {
+  let cells = 0;
+  const spend = (count: number) => {
+    cells += count;
+    return cells <= limits.maxCellsRead;
+  };
+  for (const { name, data } of entries) {
+    const path = entryPath(name);
+    if (path === WORKBOOK_ENTRY && !spend(definedNamesArea(markupOf(data)))) return false;
+    if (!WORKSHEET_ENTRY.test(path)) continue;
+    const xml = markupOf(data);
+    const sheetData = sheetDataOf(xml);
+    let rows = 0;
+    for (const row of sheetData ? rowsOf(xml, sheetData.start, sheetData.end) : []) {
+      rows += 1;
+      if (rows > limits.maxRowsRead) return false;
+      for (const cell of cellsOf(row.content)) {
+        if (cell.column > limits.maxColumnsRead || !spend(1)) return false;
+      }
+    }
+    let mergedRanges = 0;
+    for (const reference of attributeValues(xml, 'mergeCell', 'ref')) {
+      mergedRanges += 1;
+      if (mergedRanges > MAX_MERGED_RANGES || !spend(areaOf(rangeOf(reference)))) return false;
+    }
+    for (const list of attributeValues(xml, 'dataValidation', 'sqref')) {
+      if (!spend(referenceListArea(list))) return false;
+    }
+    for (const max of attributeValues(xml, 'col', 'max')) {
+      if (!(Number(max) <= EXCEL_COLUMNS)) return false;
+    }
+  }
+  return true;
+}
+
+/** Whether exceljs can re-open these bytes (which passed the ZIP guard) as they are within the bounds. */
+export async function xlsxWithinBounds(bytes: Uint8Array, limits: XlsxReadLimits): Promise<boolean> {
+  return entriesWithinBounds(await inflateEntries(bytes, limits.maxUncompressedBytes), limits);
+}
+
+const EMPTY_WORKSHEET = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">';
+
+/**
+ * A worksheet holding only what reading needs, up to the bounds: the cells with content (value, inline
+ * string, formula) of the first `maxRowsRead` rows that have some, no cell past `maxColumnsRead`, and the
+ * merged ranges within them; no column definitions, validations or anything else. Null when its cells
+ * would take the workbook past `maxCellsRead`.
+ */
+function worksheetForReading(xml: string, limits: XlsxReadLimits, spent: { cells: number; mergedCells: number }): string | null {
+  const root = openTag('worksheet').exec(xml)?.[0];
+  if (root?.endsWith('/>')) return root;
+  const parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', root ?? EMPTY_WORKSHEET, '<sheetData>'];
+  const sheetData = sheetDataOf(xml);
+  let rows = 0;
+  let lastRow = 0;
+  for (const row of sheetData ? rowsOf(xml, sheetData.start, sheetData.end) : []) {
+    if (rows >= limits.maxRowsRead) break;
+    const cells: string[] = [];
+    for (const cell of cellsOf(row.content)) {
+      if (!cell.hasContent || cell.column > limits.maxColumnsRead) continue;
+      spent.cells += 1;
+      if (spent.cells > limits.maxCellsRead) return null;
+      cells.push(row.content.slice(cell.start, cell.end));
+    }
+    if (cells.length === 0) continue;
+    rows += 1;
+    lastRow = row.number;
+    parts.push(row.tag, ...cells, '</row>');
+  }
+  parts.push('</sheetData>');
+  const merges: string[] = [];
+  for (const reference of attributeValues(xml, 'mergeCell', 'ref')) {
+    const range = rangeOf(reference);
+    if (!range || range.bottom > lastRow || range.right > limits.maxColumnsRead || merges.length >= MAX_MERGED_RANGES) continue;
+    if (spent.mergedCells + areaOf(range) > limits.maxCellsRead) continue;
+    spent.mergedCells += areaOf(range);
+    merges.push(`<mergeCell ref="${reference}"/>`);
+  }
+  if (merges.length > 0) parts.push(`<mergeCells count="${merges.length}">`, ...merges, '</mergeCells>');
+  parts.push('</worksheet>');
+  return parts.join('');
+}
+
+/** The bytes exceljs may load for reading: these, or a copy cut down to the bounds; null past `maxCellsRead`. */
+async function boundedForReading(bytes: Uint8Array, limits: XlsxReadLimits): Promise<Uint8Array | null> {
+  const entries = await inflateEntries(bytes, limits.maxUncompressedBytes);
+  if (entriesWithinBounds(entries, limits)) return bytes;
+  const spent = { cells: 0, mergedCells: 0 };
+  const bounded: ZipEntryData[] = [];
+  for (const { name, data } of entries) {
+    const path = entryPath(name);
+    if (WORKSHEET_ENTRY.test(path)) {
+      const worksheet = worksheetForReading(markupOf(data), limits, spent);
+      if (worksheet === null) return null;
+      bounded.push({ name, data: Buffer.from(worksheet, 'latin1') });
+    } else if (path === WORKBOOK_ENTRY) {
+      bounded.push({ name, data: Buffer.from(markupOf(data).replace(DEFINED_NAMES, ''), 'latin1') });
+    } else {
+      bounded.push({ name, data });
+    }
+  }
+  return storedZip(bounded);
 }

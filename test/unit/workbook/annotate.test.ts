@@ -1,12 +1,18 @@
 /** The annotated copy: the clerk's own workbook with faulty cells marked, notes, and a "Lỗi" sheet. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISSUE_CODES, type IssueCode } from '../../../shared/issues.js';
 import { type Issue, makeIssue, ROSTER_COLUMNS, type RosterColumn, type TableLocation, type Verdict } from '../../../shared/verdict.js';
 import { annotate, ISSUES_SHEET_NAME, NOTE_HEADING, SEVERITY_STYLE } from '../../../shared/workbook/annotate.js';
-import { readWorkbook } from '../../../shared/workbook/read.js';
-import { buildCsv, buildRosterXlsx, buildWorkbookXlsx, ROSTER_LAYOUT } from '../../support/workbooks.js';
+import { DEFAULT_READ_LIMITS, type ReadLimits, readWorkbook } from '../../../shared/workbook/read.js';
+import { buildCsv, buildRosterXlsx, buildWorkbookXlsx, buildZip, ROSTER_LAYOUT, unzipEntries } from '../../support/workbooks.js';
 
 const ROWS = [
   [1, 'Lê Văn An', 'BPMC xã Cát Hanh', '052089001234', '0366432390'],
@@ -237,5 +243,135 @@ describe('whatever the verdict says', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+// ── Bounds: the original is never read further than validating it did ────────────────────────────────
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The process-upload Lambda has 1536 MB, and validating the same file came first. */
+const MAX_PEAK_GROWTH_MB = 400;
+
+/** The verdict `validate` gives a file with more than 20,000 data rows: one file-level error, and where the table is. */
+const tooManyRows = (table: TableLocation): Verdict => ({
+  ...verdictWith([makeIssue('FILE_TOO_MANY_ROWS', {}, { limit: '20.000' })], table),
+  accepted: false,
+});
+
+/** The roster of ROWS as exceljs writes it, its sheet XML changed by `edit` (rows added, ranges merged…). */
+async function rosterWithSheetXml(edit: (sheetXml: string) => string): Promise<Uint8Array> {
+  const entries = await unzipEntries(await buildRosterXlsx({ rows: ROWS }));
+  const sheet = entries.get('xl/worksheets/sheet1.xml')?.toString('utf8') ?? '';
+  entries.set('xl/worksheets/sheet1.xml', Buffer.from(edit(sheet), 'utf8'));
+  return buildZip([...entries].map(([name, data]) => ({ name, data })));
+}
+
+/** `count` more rows under ROWS, each holding its number in the name column (the XML written here: exceljs would take minutes). */
+function numberedRowsXml(count: number): string {
+  const first = ROSTER_LAYOUT.firstDataRow + ROWS.length;
+  const rows: string[] = [];
+  for (let row = first; row < first + count; row++) rows.push(`<row r="${row}"><c r="B${row}"><v>${row}</v></c></row>`);
+  return rows.join('');
+}
+
+/** The header, then `count` lines holding one digit in the name column: each one a (faulty) data row. */
+function oneDigitRowsCsv(count: number): Uint8Array {
+  const digits = Array.from({ length: 10 }, (_, digit) => `${digit}\n`).join('');
+  return new Uint8Array(Buffer.from(`Họ và tên,Đơn vị,CMND/CCCD,Số điện thoại\n${digits.repeat(count / 10)}`, 'utf8'));
+}
+
+let workDir = '';
+beforeAll(() => {
+  workDir = mkdtempSync(join(tmpdir(), 'annotate-bounds-'));
+});
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+/**
+ * Annotates in a fresh Node process (600 MB heap, so that an unbounded read fails fast): the workbook it
+ * returns, and how far the process's peak memory rose during the call.
+ */
+async function annotateInFreshProcess(bytes: Uint8Array, verdict: Verdict, fileName: string): Promise<{ workbook: ExcelJS.Workbook; peakGrowthMb: number }> {
+  expect(bytes.byteLength).toBeLessThanOrEqual(DEFAULT_READ_LIMITS.maxFileBytes);
+  const [input, output, verdictFile] = [join(workDir, fileName), join(workDir, `${fileName}.annotated.xlsx`), join(workDir, `${fileName}.verdict.json`)];
+  writeFileSync(input, bytes);
+  writeFileSync(verdictFile, JSON.stringify(verdict));
+  const script = `
+    import { readFileSync, writeFileSync } from 'node:fs';
+    const { annotate } = await import(${JSON.stringify(join(ROOT, 'shared/workbook/annotate.ts'))});
+    const bytes = new Uint8Array(readFileSync(${JSON.stringify(input)}));
+    const verdict = JSON.parse(readFileSync(${JSON.stringify(verdictFile)}, 'utf8'));
+    const before = process.resourceUsage().maxRSS;
+    const annotated = await annotate(bytes, verdict, ${JSON.stringify(fileName)});
+    const peakGrowthMb = (process.resourceUsage().maxRSS - before) / 1024;
+    writeFileSync(${JSON.stringify(output)}, annotated);
+    console.log(JSON.stringify({ peakGrowthMb }));
+  `;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--max-old-space-size=600', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT });
+  const { peakGrowthMb } = JSON.parse(stdout) as { peakGrowthMb: number };
+  return { workbook: await reopen(readFileSync(output)), peakGrowthMb };
+}
+
+describe('annotating a file within every upload limit that claims far more than a roster', () => {
+  const csvTable: TableLocation = { sheet: 'mot-chu-so', headerRow: 1, columns: { name: 1, unit: 2, idNumber: 3, phone: 4 } };
+
+  it.each([
+    ['2.6 million one-digit CSV rows (5 MB)', () => oneDigitRowsCsv(2_600_000), 'mot-chu-so.csv', csvTable],
+    ['540,000 numbered .xlsx rows (4 MB, 27 MB unzipped)', () => rosterWithSheetXml((xml) => xml.replace('</sheetData>', `${numberedRowsXml(540_000)}</sheetData>`)), 'danh-so.xlsx', TABLE],
+  ] as const)('gives the list of issues alone for %s rejected as too many rows, in bounded memory', async (_, build, fileName, table) => {
+    const verdict = tooManyRows(table);
+    const { workbook, peakGrowthMb } = await annotateInFreshProcess(await build(), verdict, fileName);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([ISSUES_SHEET_NAME]);
+    expect(sheetRows(workbook.getWorksheet(ISSUES_SHEET_NAME))[1]).toEqual(['—', '—', 'Lỗi', 'FILE_TOO_MANY_ROWS', verdict.issues[0]?.message]);
+    expect(peakGrowthMb).toBeLessThan(MAX_PEAK_GROWTH_MB);
+  });
+
+  it('gives the list alone for a workbook with a range merged down to the last row of the grid, in bounded memory', async () => {
+    const bytes = await rosterWithSheetXml((xml) => xml.replace('</mergeCells>', '<mergeCell ref="A10:Z1048576"/></mergeCells>'));
+    const { workbook, peakGrowthMb } = await annotateInFreshProcess(bytes, verdictWith([issue('ID_LENGTH', 8, 'idNumber')]), 'gop-o.xlsx');
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([ISSUES_SHEET_NAME]);
+    expect(peakGrowthMb).toBeLessThan(MAX_PEAK_GROWTH_MB);
+  });
+
+  it('still returns the workbook of a real .xlsx of 20,001 rows, with its "Lỗi" sheet', async () => {
+    const rows = Array.from({ length: 20_001 }, (_, i) => [i + 1, 'Đinh Văn An', 'BPMC xã Vĩnh Hảo', `0520830${String(i).padStart(5, '0')}`, `091${String(i).padStart(7, '0')}`]);
+    const workbook = await reopen(await annotate(await buildRosterXlsx({ rows }), tooManyRows(TABLE)));
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Danh sách', ISSUES_SHEET_NAME]);
+    expect(workbook.getWorksheet('Danh sách')?.getCell(`B${ROSTER_LAYOUT.firstDataRow + 20_000}`).value).toBe('Đinh Văn An');
+  });
+});
+
+describe('annotating a file past the read limits it was validated with', () => {
+  const csvRoster = () => buildCsv([['STT', 'Họ và tên', 'Đơn vị', 'CMND/CCCD', 'Số điện thoại'], ...ROWS]);
+  const csvTable: TableLocation = { ...TABLE, sheet: 'danh-sach', headerRow: 1 };
+  // The .xlsx roster has 7 rows (title, subtitle, sender, header, 3 officials) of 5 columns; the CSV 4 lines of 5 fields.
+  it.each([
+    ['an .xlsx with more rows than maxRowsRead', () => buildRosterXlsx({ rows: ROWS }), 'ds.xlsx', TABLE, { maxRowsRead: 6 }, { maxRowsRead: 7 }],
+    ['an .xlsx with a cell past maxColumnsRead', () => buildRosterXlsx({ rows: ROWS }), 'ds.xlsx', TABLE, { maxColumnsRead: 4 }, { maxColumnsRead: 5 }],
+    ['an .xlsx with more cells than maxCellsRead', () => buildRosterXlsx({ rows: ROWS }), 'ds.xlsx', TABLE, { maxCellsRead: 10 }, {}],
+    ['a CSV with more lines than maxRowsRead', csvRoster, 'danh-sach.csv', csvTable, { maxRowsRead: 3 }, { maxRowsRead: 4 }],
+    ['a CSV with a field past maxColumnsRead', csvRoster, 'danh-sach.csv', csvTable, { maxColumnsRead: 4 }, { maxColumnsRead: 5 }],
+    ['a CSV with more fields than maxCellsRead', csvRoster, 'danh-sach.csv', csvTable, { maxCellsRead: 19 }, { maxCellsRead: 20 }],
+  ] satisfies [string, () => Uint8Array | Promise<Uint8Array>, string, TableLocation, Partial<ReadLimits>, Partial<ReadLimits>][])(
+    'gives the list alone for %s, and marks it when within them',
+    async (_, build, fileName, table, past, within) => {
+      const bytes = await build();
+      const verdict = verdictWith([issue('ID_LENGTH', table.headerRow + 2, 'idNumber')], table);
+      const listOnly = await reopen(await annotate(bytes, verdict, fileName, past));
+      expect(listOnly.worksheets.map((s) => s.name)).toEqual([ISSUES_SHEET_NAME]);
+      expect(sheetRows(listOnly.getWorksheet(ISSUES_SHEET_NAME))).toHaveLength(2);
+
+      const marked = await reopen(await annotate(bytes, verdict, fileName, within));
+      expect(marked.worksheets.map((s) => s.name)).toEqual([table.sheet, ISSUES_SHEET_NAME]);
+      expect(fillOf(marked.getWorksheet(table.sheet)?.getCell(table.headerRow + 2, 4) as ExcelJS.Cell)).toBe(SEVERITY_STYLE.error.fill);
+    },
+  );
+
+  it('gives a file-level refusal (no table found) the list alone, without opening the file again', async () => {
+    const verdict = verdictWith([makeIssue('FILE_MISSING_COLUMNS', {}, { detail: 'Số điện thoại' })], null);
+    const workbook = await reopen(await annotate(await buildRosterXlsx({ rows: ROWS }), verdict));
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([ISSUES_SHEET_NAME]);
+    expect(sheetRows(workbook.getWorksheet(ISSUES_SHEET_NAME))[1]).toEqual(['—', '—', 'Lỗi', 'FILE_MISSING_COLUMNS', verdict.issues[0]?.message]);
   });
 });
