@@ -102,20 +102,15 @@ export interface LocalStack {
 }
 
 /** What `npm start` records in `.data/stack.json` so the CLI can find the running stack. */
-export interface StackFile {
-  baseUrl: string;
-  s3Url: string;
-  sesUrl: string;
-  dynamodbUrl: string;
-  tableName: string;
-  bucketName: string;
+export interface StackFile extends Pick<LocalStack, 'baseUrl' | 's3Url' | 'sesUrl' | 'dynamodbUrl' | 'tableName' | 'bucketName'> {
   rosterDeadline: string;
   pid: number;
 }
 
+/** As on AWS: the page POSTs files; the annotated workbook is downloaded by navigation, which needs no CORS. */
 function corsConfiguration(origins: readonly string[]): string {
   const allowed = origins.map((origin) => `<AllowedOrigin>${origin}</AllowedOrigin>`).join('');
-  return `<CORSConfiguration><CORSRule>${allowed}<AllowedMethod>POST</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
+  return `<CORSConfiguration><CORSRule>${allowed}<AllowedMethod>POST</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
 }
 
 const listening = (server: Server, port: number) =>
