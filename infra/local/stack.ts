@@ -299,28 +299,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     fetchHandler = (request) => site.fetch(request);
 
     const rosterDeadline = config.rosterDeadline;
+    // What the CLI needs to find this stack, and what the caller gets back: the same addresses and names.
+    const addresses = { baseUrl, s3Url, sesUrl, dynamodbUrl, tableName: LOCAL_TABLE_NAME, bucketName: LOCAL_BUCKET_NAME };
     if (dataDir) {
-      const stackFile: StackFile = {
-        baseUrl,
-        s3Url,
-        sesUrl,
-        dynamodbUrl,
-        tableName: LOCAL_TABLE_NAME,
-        bucketName: LOCAL_BUCKET_NAME,
-        rosterDeadline,
-        pid: process.pid,
-      };
+      const stackFile: StackFile = { ...addresses, rosterDeadline, pid: process.pid };
       await writeFile(join(dataDir, STACK_FILE), `${JSON.stringify(stackFile, null, 2)}\n`);
       cleanups.push(() => rm(join(dataDir, STACK_FILE), { force: true }));
     }
 
     return {
-      baseUrl,
-      s3Url,
-      sesUrl,
-      dynamodbUrl,
-      tableName: LOCAL_TABLE_NAME,
-      bucketName: LOCAL_BUCKET_NAME,
+      ...addresses,
       tokenSecret,
       dataDir,
       deps,
