@@ -1,5 +1,5 @@
 /**
- * What validating a file concludes: the contract-1 shape of `../shared/docs/DESIGN.md`, plus where the
+ * What validating a file concludes: the shape of contract 1 (the team's DESIGN.md, `validate --json`), plus where the
  * table was found (so the annotated workbook can point at the uploader's own cells).
  */
 import { ISSUES, type IssueCode, type IssueParams } from './issues.js';

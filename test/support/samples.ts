@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The province's example rosters, in ../shared/samples beside the project (CI lays it out the same way). */
-export const SAMPLES_DIR = fileURLToPath(new URL('../../../shared/samples/', import.meta.url));
+/** The province's example rosters, copied into the repository's samples/ (README there says what each should give). */
+export const SAMPLES_DIR = fileURLToPath(new URL('../../samples/', import.meta.url));
 
 export const SAMPLES = {
   s01: `${SAMPLES_DIR}s01-vinh-thanh-hop-le.xlsx`,

@@ -1,4 +1,4 @@
-/** The verdicts ../shared/samples/README.md states for the province's example rosters. */
+/** The verdicts samples/README.md states for the province's example rosters. */
 import { describe, expect, it } from 'vitest';
 import { validate } from '../../shared/validate.js';
 import { sampleBytes } from '../support/samples.js';

@@ -9,7 +9,7 @@ import type { SheetRow, WorkbookData } from '../../../shared/workbook/types.js';
 import { buildCsv, buildRosterXlsx, buildWorkbookXlsx, type CellInput, ROSTER_LAYOUT, type RosterSpec, rosterSheet } from '../../support/workbooks.js';
 
 const sample = (file: string) =>
-  new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../../shared/samples/${file}`, import.meta.url))));
+  new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../samples/${file}`, import.meta.url))));
 
 async function workbookOf(bytes: Uint8Array, fileName = 'ds.xlsx'): Promise<WorkbookData> {
   const result = await readWorkbook(bytes, fileName);

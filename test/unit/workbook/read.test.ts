@@ -17,7 +17,7 @@ import {
 } from '../../support/workbooks.js';
 
 const sample = (file: string) =>
-  new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../../shared/samples/${file}`, import.meta.url))));
+  new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../samples/${file}`, import.meta.url))));
 
 function workbookOf(result: ReadResult): WorkbookData {
   if (!result.ok) throw new Error(`expected a workbook, got ${result.code}`);
