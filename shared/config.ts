@@ -22,7 +22,6 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_ROSTER_DEADLINE = '2021-06-25';
 export const MIN_TOKEN_SECRET_LENGTH = 32;
 /** Vietnam has no daylight saving time: a fixed offset is exact. */
-export const VIETNAM_UTC_OFFSET = '+07:00';
 
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 
@@ -86,7 +85,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-/** The last instant of a deadline day in Vietnam time: a file that arrives on 25/6 at 23:59 (UTC+7) is on time. */
-export function deadlineEnd(isoDate: string): Date {
-  return new Date(`${isoDate}T23:59:59.999${VIETNAM_UTC_OFFSET}`);
-}

@@ -9,6 +9,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { TokenError } from './errors.js';
+import { PERIOD_PATTERN } from './vn/time.js';
 
 export const UPLOAD_FORMS = ['roster', 'results'] as const;
 export type UploadForm = (typeof UPLOAD_FORMS)[number];
@@ -28,7 +29,7 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const MAC_BYTES = 32;
 
 export const UNIT_CODE_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
-export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+export { PERIOD_PATTERN };
 
 const wireClaimsSchema = z.strictObject({
   unit: z.string().regex(UNIT_CODE_PATTERN),

@@ -22,6 +22,7 @@ import { decodeLegacyText } from './vn/legacy-encoding.js';
 import { normalizeName } from './vn/name.js';
 import { normalizePhone } from './vn/phone.js';
 import { cleanText, foldText, holdsPersonalNumber, toneKey } from './vn/text.js';
+import { vietnamIsoDate } from './vn/time.js';
 import type { FieldResult } from './vn/types.js';
 import { isUploaderUnit, resolveSender, resolveUnit, unitByCode } from './vn/units.js';
 import { findTable } from './workbook/find-table.js';
@@ -51,7 +52,6 @@ export const DEFAULT_LIMITS: ValidateLimits = {
   maxDataRows: 20_000,
 };
 
-const VIETNAM_UTC_OFFSET_MS = 7 * 3600_000;
 const SAMPLE_NAME_KEYS = new Set(SAMPLE_NAMES.map(toneKey));
 const SAMPLE_UNIT_KEYS = new Set(SAMPLE_UNITS.map(toneKey));
 const FOOTER_TITLE_KEYS = new Set(FOOTER_TITLES.map(foldSignature));
@@ -121,7 +121,7 @@ export async function validate(bytes: Uint8Array, context: ValidateContext): Pro
     }
   }
 
-  const uploadYear = new Date((context.now ?? new Date()).getTime() + VIETNAM_UTC_OFFSET_MS).getUTCFullYear();
+  const uploadYear = Number(vietnamIsoDate(context.now ?? new Date()).slice(0, 4));
   const resolve = cachedUnitResolver(context.unit);
   const rows: RosterRow[] = dataRows.map((fields) => {
     const { row, issues } = validateRow(fields, context.unit, resolve, uploadYear);

@@ -7,14 +7,15 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../../shared/errors.js';
 import { parseCommandLine } from '../args.js';
-import { buildRosterExport, vietnamDate } from '../../shared/pipeline/export-roster.js';
+import { buildRosterExport } from '../../shared/pipeline/export-roster.js';
+import { vietnamIsoDate } from '../../shared/vn/time.js';
 import { provinceOfficials } from '../../shared/pipeline/rosters.js';
 import { storeTarget } from '../../infra/local/connect.js';
 
 const USAGE = 'Cách dùng: npm run cli -- export-roster [--out TỆP.xlsx]\n';
 
 export function defaultExportName(now: Date): string {
-  return `danh-sach-can-bo-mot-cua-${vietnamDate(now).split('/').reverse().join('-')}.xlsx`;
+  return `danh-sach-can-bo-mot-cua-${vietnamIsoDate(now)}.xlsx`;
 }
 
 function parse(args: string[]) {

@@ -5,7 +5,8 @@
  */
 import { InputError } from '../../shared/errors.js';
 import { parseCommandLine } from '../args.js';
-import { issueToken, PERIOD_PATTERN, UPLOAD_FORMS, type UploadForm } from '../../shared/tokens.js';
+import { issueToken, UPLOAD_FORMS, type UploadForm } from '../../shared/tokens.js';
+import { formatVietnamDateTime, PERIOD_PATTERN, previousVietnamMonth, vietnamMonth } from '../../shared/vn/time.js';
 import { isUploaderUnit, unitByCode, uploaderUnits } from '../../shared/vn/units.js';
 import { inviteTarget } from '../../infra/local/connect.js';
 
@@ -26,15 +27,11 @@ export function parseDuration(text: string): number | undefined {
 
 /** The month a form is about by default: the current one for the roster, the previous one for results. */
 export function defaultPeriod(form: UploadForm, now: Date): string {
-  const vietnam = new Date(now.getTime() + 7 * 3_600_000);
-  const month = vietnam.getUTCMonth() - (form === 'results' ? 1 : 0);
-  const first = new Date(Date.UTC(vietnam.getUTCFullYear(), month, 1));
-  return first.toISOString().slice(0, 7);
+  return form === 'results' ? previousVietnamMonth(now) : vietnamMonth(now);
 }
 
 function formatVietnamTime(date: Date): string {
-  const iso = new Date(date.getTime() + 7 * 3_600_000).toISOString();
-  return `${iso.slice(11, 16)} ngày ${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+  return formatVietnamDateTime(date).replace(' ', ' ngày ');
 }
 
 function parse(args: string[]) {

@@ -7,6 +7,7 @@ import { InputError } from '../../shared/errors.js';
 import { parseCommandLine } from '../args.js';
 import { type DeadlineStatus, rosterStates, type UnitRosterState } from '../../shared/pipeline/rosters.js';
 import { storeTarget } from '../../infra/local/connect.js';
+import { formatIsoDate, formatVietnamDateTime } from '../../shared/vn/time.js';
 
 const USAGE = 'Cách dùng: npm run cli -- status [--deadline YYYY-MM-DD] [--json]\n';
 
@@ -18,12 +19,9 @@ export const DEADLINE_LABELS = {
 
 function vietnamTime(iso: string | null): string {
   if (!iso) return '–';
-  const shifted = new Date(new Date(iso).getTime() + 7 * 3_600_000).toISOString();
-  return `${shifted.slice(8, 10)}/${shifted.slice(5, 7)}/${shifted.slice(0, 4)} ${shifted.slice(11, 16)}`;
-}
-
-function vietnamDay(isoDate: string): string {
-  return `${isoDate.slice(8, 10)}/${isoDate.slice(5, 7)}/${isoDate.slice(0, 4)}`;
+  const shown = formatVietnamDateTime(new Date(iso));
+  // dd/mm/yyyy HH:MM reads better in a table column than the helper's time-first order.
+  return `${shown.slice(6)} ${shown.slice(0, 5)}`;
 }
 
 export function rosterLabel(state: UnitRosterState): string {
@@ -76,7 +74,7 @@ export async function run(args: string[]): Promise<number> {
     const count = (status: DeadlineStatus) => states.filter((s) => s.deadline === status).length;
     process.stdout.write(
       [
-        `Tình hình nộp danh sách cán bộ bộ phận một cửa (hạn nộp: hết ngày ${vietnamDay(deadline)})`,
+        `Tình hình nộp danh sách cán bộ bộ phận một cửa (hạn nộp: hết ngày ${formatIsoDate(deadline)})`,
         '',
         table([header, ...lines]),
         '',

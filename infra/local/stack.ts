@@ -36,6 +36,7 @@ import { createLogger, safeError } from '../../shared/logger.js';
 import { createDeps, type PipelineDeps } from '../../shared/pipeline/deps.js';
 import { ensureTable } from '../../shared/store/table.js';
 import { issueToken, type UploadForm } from '../../shared/tokens.js';
+import { vietnamMonth } from '../../shared/vn/time.js';
 import { DYNAMODB_DIR, readOrCreateTokenSecret, S3_DIR, STACK_FILE } from './data-dir.js';
 
 export const LOCAL_TABLE_NAME = 'motcua-intake';
@@ -323,11 +324,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stopAll();
     throw error;
   }
-}
-
-/** The month of `date` in Vietnam time, `YYYY-MM`. */
-export function vietnamMonth(date: Date): string {
-  return new Date(date.getTime() + 7 * 3600_000).toISOString().slice(0, 7);
 }
 
 export function inviteLink(baseUrl: string, secret: string, unit: string, options: InviteOptions, now: Date): string {

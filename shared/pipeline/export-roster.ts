@@ -3,6 +3,7 @@
  * permission from. ID and phone cells are text, so Excel keeps their leading zeros. The file holds personal
  * data: whoever runs the export is responsible for where it goes (the CLI says so).
  */
+import { formatVietnamDate } from '../vn/time.js';
 import ExcelJS from 'exceljs';
 import { unitByCode } from '../vn/units.js';
 import type { ExportedOfficial } from './rosters.js';
@@ -19,12 +20,6 @@ export const EXPORT_HEADER = [
 ] as const;
 const COLUMN_WIDTHS = [6, 30, 32, 28, 16, 14, 44] as const;
 const FONT = 'Times New Roman';
-
-/** "dd/mm/yyyy" in Vietnam time. */
-export function vietnamDate(date: Date): string {
-  const shifted = new Date(date.getTime() + 7 * 3600_000).toISOString();
-  return `${shifted.slice(8, 10)}/${shifted.slice(5, 7)}/${shifted.slice(0, 4)}`;
-}
 
 export function sharedNote(alsoListedBy: readonly string[]): string {
   if (alsoListedBy.length === 0) return '';
@@ -46,7 +41,7 @@ export async function buildRosterExport(officials: readonly ExportedOfficial[], 
   sheet.getCell('A1').font = { name: FONT, size: 14, bold: true };
   sheet.getCell('A1').alignment = { horizontal: 'center' };
   sheet.mergeCells('A2:G2');
-  sheet.getCell('A2').value = `(Tổng hợp ngày ${vietnamDate(generatedAt)}: ${officials.length} cán bộ)`;
+  sheet.getCell('A2').value = `(Tổng hợp ngày ${formatVietnamDate(generatedAt)}: ${officials.length} cán bộ)`;
   sheet.getCell('A2').font = { name: FONT, size: 12, italic: true };
   sheet.getCell('A2').alignment = { horizontal: 'center' };
 

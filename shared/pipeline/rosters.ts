@@ -4,7 +4,7 @@
  * and the current officials with the units they are also listed by. Queries only: the pointers of all
  * units (one Query), the rows of each current version, the latest uploads of each unit.
  */
-import { deadlineEnd } from '../config.js';
+import { endOfVietnamDay } from '../vn/time.js';
 import type { Store } from '../store/store.js';
 import type { Official, RosterPointer, UploadStatus } from '../store/types.js';
 import { type UnitInfo, unitByCode, uploaderUnits } from '../vn/units.js';
@@ -60,7 +60,7 @@ export async function currentRosters(store: Store): Promise<Map<string, { pointe
 
 export function deadlineStatus(firstReceivedAt: string | null, deadline: string): DeadlineStatus {
   if (!firstReceivedAt) return 'missing';
-  return new Date(firstReceivedAt).getTime() <= deadlineEnd(deadline).getTime() ? 'on-time' : 'late';
+  return new Date(firstReceivedAt).getTime() <= endOfVietnamDay(deadline).getTime() ? 'on-time' : 'late';
 }
 
 /**

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ERRORS } from '../../functions/api/errors.js';
 import { ESM_REQUIRE_BANNER, REPO_ROOT } from '../../infra/constructs/intake-function.js';
 import type { IntakeStack } from '../../infra/intake-stack.js';
-import { vietnamMonth } from '../../infra/local/stack.js';
+import { vietnamMonth } from '../../shared/vn/time.js';
 import { S3RVER_CREDENTIALS } from '../../shared/aws/clients.js';
 import { incomingKey } from '../../shared/aws/s3.js';
 import { UPLOAD_URL_TTL_SECONDS } from '../../shared/pipeline/uploads.js';
