@@ -26,7 +26,7 @@ function trackedFiles(): string[] {
 }
 
 /** A relative path written in `file` (a string literal or a link) that resolves outside the repository. */
-export function escapingPaths(file: string, text: string): string[] {
+function escapingPaths(file: string, text: string): string[] {
   const found: string[] = [];
   // The static prefix of a quoted or linked relative path: '../x', "./y", `../z/${…}`, ](../w).
   const literal = /(?:['"`(]|\s)((?:\.\.?\/)+[^'"`)\s$]*)/g;
@@ -67,7 +67,7 @@ describe('the repository stands alone', () => {
 
   it.each([
     ['test/support/samples.ts', "new URL('../../../shared/samples/', import.meta.url)", ['../../../shared/samples/']],
-    ['test/unit/x.test.ts', 'readFileSync(`../../../../shared/samples/${file}`)', ['../../../../shared/samples/']],
+    ['test/unit/x.test.ts', 'readFileSync(`../../../../shared/samples/$' + '{file}`)', ['../../../../shared/samples/']],
     ['README.md', 'try `../shared/samples/s01.xlsx`', ['../shared/samples/s01.xlsx']],
     ['.ci/run', 'cp -r /work/shared/samples .', ['/work/shared/samples']],
     ['test/support/samples.ts', "new URL('../../samples/', import.meta.url)", []],
