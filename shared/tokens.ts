@@ -11,8 +11,31 @@ import { z } from 'zod';
 import { TokenError } from './errors.js';
 import { PERIOD_PATTERN } from './vn/time.js';
 
-export const UPLOAD_FORMS = ['roster', 'results'] as const;
+/**
+ * What a link collects: a unit's roster (Appendix 2), a month's results (accounts created per official),
+ * or the permission grants the centre recorded on the portal.
+ */
+export const UPLOAD_FORMS = ['roster', 'results', 'grants'] as const;
 export type UploadForm = (typeof UPLOAD_FORMS)[number];
+
+/**
+ * The province centre (TT PVHCC) as the holder of a link: it uploads the portal's monthly statistics for
+ * every unit (`results`) and the grants it recorded (`grants`). Not a unit of the directory, so a centre
+ * token can never pass for a district's.
+ */
+export const CENTRE_UNIT = 'ttpvhcc';
+
+/** Which forms each kind of holder may be given a link for. */
+export const FORMS_BY_HOLDER = {
+  unit: ['roster', 'results'],
+  centre: ['results', 'grants'],
+} as const satisfies Record<string, readonly UploadForm[]>;
+
+/** Whether a link for `form` may be issued to `unit` (a uploader unit code, or `CENTRE_UNIT`). */
+export function formAllowedFor(unit: string, form: UploadForm): boolean {
+  const allowed: readonly UploadForm[] = unit === CENTRE_UNIT ? FORMS_BY_HOLDER.centre : FORMS_BY_HOLDER.unit;
+  return allowed.includes(form);
+}
 
 export interface TokenClaims {
   unit: string;
