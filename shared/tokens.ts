@@ -63,7 +63,7 @@ const wireClaimsSchema = z.strictObject({
 });
 
 const HKDF_SALT = 'motcua-intake';
-const KEY_LABELS = { token: 'upload-token/v1', person: 'person-id-hash/v1' } as const;
+const KEY_LABELS = { token: 'upload-token/v1', person: 'person-id-hash/v1', phone: 'person-phone-hash/v1' } as const;
 
 function deriveKey(secret: string, label: (typeof KEY_LABELS)[keyof typeof KEY_LABELS]): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, label, 32));
@@ -129,4 +129,13 @@ export function verifyToken(token: string | undefined | null, secret: string, no
 export function personIdHasher(secret: string): (idNumber: string) => string {
   const key = deriveKey(secret, KEY_LABELS.person);
   return (idNumber) => createHmac('sha256', key).update(idNumber, 'utf8').digest('hex');
+}
+
+/**
+ * The keyed hash of a normalized mobile number, under its own key: monthly results may name an official by
+ * phone alone, and are matched to rosters without a phone number in any key.
+ */
+export function personPhoneHasher(secret: string): (phone: string) => string {
+  const key = deriveKey(secret, KEY_LABELS.phone);
+  return (phone) => createHmac('sha256', key).update(phone, 'utf8').digest('hex');
 }

@@ -10,7 +10,7 @@ import { getObjectBytes, issuesKey, putObject } from '../aws/s3.js';
 import { resolveTokenSecret } from '../aws/secrets.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createStore, type Store } from '../store/store.js';
-import { personIdHasher } from '../tokens.js';
+import { personIdHasher, personPhoneHasher } from '../tokens.js';
 
 export interface PipelineDeps {
   config: AppConfig;
@@ -19,6 +19,8 @@ export interface PipelineDeps {
   tokenSecret: string;
   /** Keyed hash of an ID number (HMAC under a key derived from the token secret). */
   hashPersonId: (idNumber: string) => string;
+  /** Keyed hash of a normalized mobile number (its own derived key). */
+  hashPhone: (phone: string) => string;
   logger: Logger;
   now: () => Date;
   newUploadId: () => string;
@@ -59,6 +61,7 @@ export function createDeps(input: CreateDepsInput): PipelineDeps {
     store,
     tokenSecret: input.tokenSecret,
     hashPersonId: personIdHasher(input.tokenSecret),
+    hashPhone: personPhoneHasher(input.tokenSecret),
     logger: input.logger ?? createLogger({ serviceName: config.serviceName, logLevel: config.logLevel }),
     now,
     newUploadId: () => newUploadId(now()),
