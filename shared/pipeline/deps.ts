@@ -9,6 +9,8 @@ import { type AwsClients, awsClientsFromEnv } from '../aws/clients.js';
 import { getObjectBytes, issuesKey, putObject } from '../aws/s3.js';
 import { resolveTokenSecret } from '../aws/secrets.js';
 import { createLogger, type Logger } from '../logger.js';
+import { createGrantsStore, type GrantsStore } from '../store/grants.js';
+import { createResultsStore, type ResultsStore } from '../store/results.js';
 import { createStore, type Store } from '../store/store.js';
 import { personIdHasher, personPhoneHasher } from '../tokens.js';
 
@@ -16,6 +18,10 @@ export interface PipelineDeps {
   config: AppConfig;
   clients: AwsClients;
   store: Store;
+  /** Monthly results per period and scope (shared/store/results.ts). */
+  results: ResultsStore;
+  /** Permission grants per person (shared/store/grants.ts). */
+  grants: GrantsStore;
   tokenSecret: string;
   /** Keyed hash of an ID number (HMAC under a key derived from the token secret). */
   hashPersonId: (idNumber: string) => string;
@@ -59,6 +65,8 @@ export function createDeps(input: CreateDepsInput): PipelineDeps {
     config,
     clients,
     store,
+    results: createResultsStore({ doc: clients.doc, tableName: config.tableName }),
+    grants: createGrantsStore({ doc: clients.doc, tableName: config.tableName }),
     tokenSecret: input.tokenSecret,
     hashPersonId: personIdHasher(input.tokenSecret),
     hashPhone: personPhoneHasher(input.tokenSecret),

@@ -1,0 +1,245 @@
+/**
+ * Monthly results (accounts created per official) in the one table, with the same version/pointer pattern
+ * as rosters (see store.ts):
+ *
+ * | item                | pk                                          | sk                 | attributes |
+ * | ------------------- | ------------------------------------------- | ------------------ | ---------- |
+ * | results version row | `RESULTS#<period>#<scope>#<versionId>`      | `ROW#<row, 7 digits>` | row, idHash, phoneHash, name, count, unit, workUnitCode |
+ * | results pointer     | `PERIOD#<period>`                           | `RESULTS#<scope>`  | period, scope, versionId, uploadId, orderKey, receivedAt, firstReceivedAt, rowCount, total, updatedAt, previousVersionId |
+ *
+ * `scope` is the uploader: a unit code, or the centre (`CENTRE_UNIT`). A version is written in full before
+ * the pointer of its scope and month flips to it, conditionally on its order key being newer; a newer file
+ * of the same scope and month replaces the older one, and readers only ever follow pointers. Rows are
+ * attributed to a unit when the file is accepted, so a past month does not move when rosters change.
+ * Everything a report needs is a Query keyed by period: the pointers of a month (one Query), then each
+ * pointed version's rows (one paged Query each). Never a Scan.
+ */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { ConflictError, DependencyError } from '../errors.js';
+import { batchWrite, type WriteRequest } from './batch.js';
+import { dynamoCall, parseItem, queryParsed, type TableAccess } from './query.js';
+import type { FlipResult } from './types.js';
+
+export interface ResultsPointer {
+  period: string;
+  scope: string;
+  versionId: string;
+  uploadId: string;
+  orderKey: string;
+  /** When S3 received the file of the current version. */
+  receivedAt: string;
+  /** When S3 received the earliest accepted file of this scope and month: the deadline is judged on it. */
+  firstReceivedAt: string;
+  rowCount: number;
+  /** Sum of the counts of the current version. */
+  total: number;
+  updatedAt: string;
+  previousVersionId: string | null;
+}
+
+export interface ResultsEntry {
+  /** Excel row number in the uploaded file. */
+  row: number;
+  /** Keyed hash of the ID number, when the row gave one. */
+  idHash: string | null;
+  /** Keyed hash of the normalized mobile number, when the row gave one. */
+  phoneHash: string | null;
+  name: string | null;
+  count: number;
+  /** The uploader unit the row counts for; null = no current roster lists the person ("chưa xác định đơn vị"). */
+  unit: string | null;
+  /** The commune/department the person works at per the roster at ingestion, or null. */
+  workUnitCode: string | null;
+}
+
+export interface ResultsFlipRequest {
+  period: string;
+  scope: string;
+  versionId: string;
+  uploadId: string;
+  orderKey: string;
+  receivedAt: Date;
+  rowCount: number;
+  total: number;
+}
+
+const keys = {
+  version: (period: string, scope: string, versionId: string) => `RESULTS#${period}#${scope}#${versionId}`,
+  row: (row: number) => `ROW#${String(row).padStart(7, '0')}`,
+  pointer: (period: string, scope: string) => ({ pk: `PERIOD#${period}`, sk: `RESULTS#${scope}` }),
+  periodPk: (period: string) => `PERIOD#${period}`,
+  pointerPrefix: 'RESULTS#',
+} as const;
+
+const pointerSchema = z.object({
+  period: z.string(),
+  scope: z.string(),
+  versionId: z.string(),
+  uploadId: z.string(),
+  orderKey: z.string(),
+  receivedAt: z.string(),
+  firstReceivedAt: z.string(),
+  rowCount: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  updatedAt: z.string(),
+  previousVersionId: z.string().nullable().default(null),
+});
+
+const entrySchema = z.object({
+  row: z.number().int().positive(),
+  idHash: z.string().nullable(),
+  phoneHash: z.string().nullable(),
+  name: z.string().nullable(),
+  count: z.number().int().nonnegative(),
+  unit: z.string().nullable(),
+  workUnitCode: z.string().nullable(),
+});
+
+/** Distinct version ids other than `current` (a version is never obsolete to its own pointer). */
+function obsoleteVersions(current: string, candidates: readonly (string | null)[]): string[] {
+  return [...new Set(candidates.filter((id): id is string => id !== null && id !== current))];
+}
+
+export type ResultsStore = ReturnType<typeof createResultsStore>;
+
+export function createResultsStore(table: TableAccess) {
+  const { doc, tableName: TableName } = table;
+
+  async function getResultsPointer(period: string, scope: string): Promise<ResultsPointer | undefined> {
+    const result = await dynamoCall('GetItem results pointer', () =>
+      doc.send(new GetCommand({ TableName, Key: keys.pointer(period, scope), ConsistentRead: true })),
+    );
+    return result.Item ? parseItem(pointerSchema, result.Item) : undefined;
+  }
+
+  return {
+    /** Writes every row of a version; idempotent (same keys, same values), so a retry simply rewrites. */
+    async writeResultsVersion(period: string, scope: string, versionId: string, entries: readonly ResultsEntry[]): Promise<void> {
+      const pk = keys.version(period, scope, versionId);
+      const requests: WriteRequest[] = entries.map((entry) => ({
+        PutRequest: {
+          Item: { pk, sk: keys.row(entry.row), type: 'results-row', period, scope, versionId, ...entrySchema.parse(entry) },
+        },
+      }));
+      await batchWrite(doc, TableName, requests);
+    },
+
+    /** Deletes the rows of a version no pointer leads to (a replaced or a losing one). */
+    async deleteResultsVersion(period: string, scope: string, versionId: string): Promise<number> {
+      const items = await queryParsed(
+        table,
+        {
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.version(period, scope, versionId) },
+          ProjectionExpression: 'pk, sk',
+        },
+        z.object({ pk: z.string(), sk: z.string() }),
+      );
+      await batchWrite(
+        doc,
+        TableName,
+        items.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
+      );
+      return items.length;
+    },
+
+    /**
+     * Points the scope's month at `versionId` if it is newer than the current one; only after every row is
+     * written, so no reader sees a partial or mixed file. Same outcomes as the roster flip.
+     */
+    async flipResults(request: ResultsFlipRequest, now: Date): Promise<FlipResult> {
+      const received = request.receivedAt.toISOString();
+      const pointerKey = keys.pointer(request.period, request.scope);
+      try {
+        const result = await dynamoCall('UpdateItem flip results', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: pointerKey,
+              // Operands read the item as it was before the update: `previousVersionId` gets the old `versionId`.
+              UpdateExpression:
+                'SET #type = :type, period = :period, #scope = :scope, previousVersionId = if_not_exists(versionId, :none), versionId = :version, uploadId = :upload, orderKey = :k, rowCount = :rows, #total = :total, receivedAt = :received, firstReceivedAt = if_not_exists(firstReceivedAt, :received), updatedAt = :now',
+              ConditionExpression: 'attribute_not_exists(pk) OR orderKey < :k',
+              ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', '#total': 'total' },
+              ExpressionAttributeValues: {
+                ':type': 'results-pointer',
+                ':none': null,
+                ':period': request.period,
+                ':scope': request.scope,
+                ':version': request.versionId,
+                ':upload': request.uploadId,
+                ':k': request.orderKey,
+                ':rows': request.rowCount,
+                ':total': request.total,
+                ':received': received,
+                ':now': now.toISOString(),
+              },
+              ReturnValues: 'ALL_OLD',
+            }),
+          ),
+        );
+        const previous = result.Attributes;
+        const previousVersionId = typeof previous?.versionId === 'string' ? previous.versionId : null;
+        const replacedByPrevious = typeof previous?.previousVersionId === 'string' ? previous.previousVersionId : null;
+        return {
+          outcome: 'flipped',
+          previousVersionId,
+          obsoleteVersionIds: obsoleteVersions(request.versionId, [previousVersionId, replacedByPrevious]),
+        };
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+      }
+      const current = await getResultsPointer(request.period, request.scope);
+      if (!current) throw new DependencyError('DynamoDB results pointer vanished during flip');
+      if (current.versionId === request.versionId) {
+        return { outcome: 'already-current', obsoleteVersionIds: obsoleteVersions(request.versionId, [current.previousVersionId]) };
+      }
+      // An older file that arrived late still counts for the deadline: it was received when it was.
+      if (received < current.firstReceivedAt) {
+        try {
+          await dynamoCall('UpdateItem results first received', () =>
+            doc.send(
+              new UpdateCommand({
+                TableName,
+                Key: pointerKey,
+                UpdateExpression: 'SET firstReceivedAt = :received',
+                ConditionExpression: 'firstReceivedAt > :received',
+                ExpressionAttributeValues: { ':received': received },
+              }),
+            ),
+          );
+        } catch (error) {
+          if (!(error instanceof ConflictError)) throw error;
+        }
+      }
+      return { outcome: 'stale', currentVersionId: current.versionId };
+    },
+
+    getResultsPointer,
+
+    /** Every scope's current results file for the month (one Query on `PERIOD#<period>`). */
+    async listResultsPointers(period: string): Promise<ResultsPointer[]> {
+      return queryParsed(
+        table,
+        {
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.periodPk(period), ':prefix': keys.pointerPrefix },
+        },
+        pointerSchema,
+      );
+    },
+
+    /** The rows of one version, in row order (paged Query). */
+    async listResultsEntries(period: string, scope: string, versionId: string): Promise<ResultsEntry[]> {
+      return queryParsed(
+        table,
+        {
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.version(period, scope, versionId) },
+        },
+        entrySchema,
+      );
+    },
+  };
+}
