@@ -1,0 +1,278 @@
+/**
+ * The report model, pure: rosters and grants become per-unit roster snapshots, each month's results files
+ * become per-unit figures, and those become the report (contract 4). No I/O, no clock: `now` is an input.
+ */
+import { createHash } from 'node:crypto';
+import { deadlineStatus } from '../pipeline/rosters.js';
+import { CENTRE_UNIT } from '../tokens.js';
+import { addMonths, monthsBetween, vietnamMonth } from '../vn/time.js';
+import { unitsInScope, uploaderUnits } from '../vn/units.js';
+import {
+  type CommuneReport,
+  type DeadlineStatus,
+  FIRST_REPORT_PERIOD,
+  type Grant,
+  type MonthResults,
+  type Report,
+  type ReportDeadlines,
+  type ResultsEntry,
+  type ResultsPointer,
+  type RosterSnapshot,
+  type UnitMonthResults,
+  type UnitReport,
+} from './types.js';
+
+export const PROVISIONAL_NOTE = 'số liệu tạm tính';
+export const DEFAULT_GRANTS_DEADLINE = '2021-06-30';
+export const DEFAULT_RESULTS_DAY = 5;
+
+/** The last calendar day of a month, `YYYY-MM-DD`. */
+export function lastDayOf(period: string): string {
+  const next = new Date(`${addMonths(period, 1)}-01T00:00:00Z`);
+  return new Date(next.getTime() - 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The day a month's results are due: the `resultsDay`-th of the following month (clamped to its length). */
+export function resultsDeadline(period: string, resultsDay: number): string {
+  const following = addMonths(period, 1);
+  const day = Math.min(resultsDay, Number(lastDayOf(following).slice(8, 10)));
+  return `${following}-${String(day).padStart(2, '0')}`;
+}
+
+/** Whether `period` has ended at `now` (Vietnam time): only then may its figures be frozen. */
+export function periodHasEnded(period: string, now: Date): boolean {
+  return period < vietnamMonth(now);
+}
+
+// ── Rosters → snapshots ───────────────────────────────────────────────────────────────────────────────
+
+export interface RosterInput {
+  unit: string;
+  firstReceivedAt: string | null;
+  officials: readonly { idHash: string; workUnitCode: string }[];
+}
+
+/** Each unit's officials and permissions as at the end of `period` (grants dated after it do not count yet). */
+export function snapshotRosters(
+  rosters: readonly RosterInput[],
+  grants: readonly Grant[],
+  period: string,
+  grantsDeadline: string,
+): RosterSnapshot[] {
+  const grantedOn = new Map(grants.map((grant) => [grant.idHash, grant.grantedAt]));
+  const asOf = lastDayOf(period);
+  return rosters.map((roster) => {
+    const byWorkUnit: RosterSnapshot['byWorkUnit'] = {};
+    let granted = 0;
+    let grantedOnTime = 0;
+    for (const official of roster.officials) {
+      const figures = (byWorkUnit[official.workUnitCode] ??= { officials: 0, granted: 0 });
+      figures.officials += 1;
+      const day = grantedOn.get(official.idHash);
+      if (day !== undefined && day <= asOf) {
+        figures.granted += 1;
+        granted += 1;
+        if (day <= grantsDeadline) grantedOnTime += 1;
+      }
+    }
+    return {
+      unit: roster.unit,
+      officials: roster.officials.length,
+      granted,
+      grantedOnTime,
+      rosterFirstReceivedAt: roster.firstReceivedAt,
+      byWorkUnit,
+    };
+  });
+}
+
+// ── Results files → a month's figures ─────────────────────────────────────────────────────────────────
+
+/** Names the files a month's figures come from: when a file is replaced, cached figures are recomputed. */
+export function resultsFingerprint(pointers: readonly ResultsPointer[]): string {
+  const names = pointers.map((p) => `${p.scope}#${p.versionId}`).sort();
+  return createHash('sha256').update(names.join('\n')).digest('hex').slice(0, 32);
+}
+
+/**
+ * One month's figures per unit. The centre's file counts for every row it has; a unit's own return counts
+ * for that unit, except for an official the centre's file also names (same ID hash, else same phone hash):
+ * there the centre's figure counts and the unit's is left out.
+ */
+export function monthResults(
+  period: string,
+  pointers: readonly ResultsPointer[],
+  entriesByScope: ReadonlyMap<string, readonly ResultsEntry[]>,
+): MonthResults {
+  const units: Record<string, UnitMonthResults> = {};
+  const unattributed: MonthResults['unattributed'] = { rows: [], accountsCreated: 0 };
+  const figuresOf = (unit: string) => (units[unit] ??= { accountsCreated: 0, byWorkUnit: {}, firstReceivedAt: null });
+  const noteReceived = (unit: string, receivedAt: string) => {
+    const figures = figuresOf(unit);
+    if (figures.firstReceivedAt === null || receivedAt < figures.firstReceivedAt) figures.firstReceivedAt = receivedAt;
+  };
+  const add = (unit: string, entry: ResultsEntry) => {
+    const figures = figuresOf(unit);
+    figures.accountsCreated += entry.count;
+    const workUnit = entry.workUnitCode ?? unit;
+    figures.byWorkUnit[workUnit] = (figures.byWorkUnit[workUnit] ?? 0) + entry.count;
+  };
+
+  const centre = pointers.find((p) => p.scope === CENTRE_UNIT);
+  const centreEntries = centre ? (entriesByScope.get(CENTRE_UNIT) ?? []) : [];
+  const centreIds = new Set(centreEntries.flatMap((e) => (e.idHash ? [e.idHash] : [])));
+  const centrePhones = new Set(centreEntries.flatMap((e) => (e.phoneHash ? [e.phoneHash] : [])));
+  for (const entry of centreEntries) {
+    if (entry.unit === null) {
+      unattributed.rows.push({ row: entry.row, count: entry.count });
+      unattributed.accountsCreated += entry.count;
+      continue;
+    }
+    add(entry.unit, entry);
+    if (centre) noteReceived(entry.unit, centre.firstReceivedAt);
+  }
+  const namedByCentre = (entry: ResultsEntry) =>
+    (entry.idHash !== null && centreIds.has(entry.idHash)) || (entry.phoneHash !== null && centrePhones.has(entry.phoneHash));
+
+  for (const pointer of pointers) {
+    if (pointer.scope === CENTRE_UNIT) continue;
+    noteReceived(pointer.scope, pointer.firstReceivedAt);
+    for (const entry of entriesByScope.get(pointer.scope) ?? []) {
+      if (!namedByCentre(entry)) add(pointer.scope, entry);
+    }
+  }
+  unattributed.rows.sort((a, b) => a.row - b.row);
+  return { period, fingerprint: resultsFingerprint(pointers), units, unattributed };
+}
+
+// ── The report ────────────────────────────────────────────────────────────────────────────────────────
+
+export interface ReportInput {
+  period: string;
+  now: Date;
+  deadlines: ReportDeadlines;
+  /** The rosters as they stood for `period`. */
+  rosters: readonly RosterSnapshot[];
+  /** Every month's figures from July 2021 to `period` (missing months count as nothing received). */
+  months: readonly MonthResults[];
+}
+
+const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
+
+function grantsStatus(snapshot: RosterSnapshot | undefined): DeadlineStatus {
+  if (!snapshot || snapshot.officials === 0 || snapshot.granted < snapshot.officials) return 'missing';
+  return snapshot.grantedOnTime === snapshot.officials ? 'on-time' : 'late';
+}
+
+export function buildReport(input: ReportInput): Report {
+  const { period, deadlines } = input;
+  const byPeriod = new Map(input.months.map((month) => [month.period, month]));
+  const history = period < FIRST_REPORT_PERIOD ? [] : monthsBetween(FIRST_REPORT_PERIOD, period);
+  const previousPeriod = period > FIRST_REPORT_PERIOD ? addMonths(period, -1) : null;
+  const current = byPeriod.get(period);
+  const previous = previousPeriod ? byPeriod.get(previousPeriod) : undefined;
+  const rosters = new Map(input.rosters.map((snapshot) => [snapshot.unit, snapshot]));
+  const due = resultsDeadline(period, deadlines.resultsDay);
+
+  const accountsOf = (month: MonthResults | undefined, unit: string) => month?.units[unit]?.accountsCreated ?? 0;
+  const workUnitAccountsOf = (month: MonthResults | undefined, unit: string, workUnit: string) =>
+    month?.units[unit]?.byWorkUnit[workUnit] ?? 0;
+
+  const units: UnitReport[] = uploaderUnits().map((unit) => {
+    const snapshot = rosters.get(unit.code);
+    const accountsCreated = accountsOf(current, unit.code);
+    const previousMonth = previousPeriod ? accountsOf(previous, unit.code) : null;
+    const receivedAt = current?.units[unit.code]?.firstReceivedAt ?? null;
+    const communes: CommuneReport[] =
+      unit.kind === 'district'
+        ? unitsInScope(unit.code).map((workUnit) => ({
+            unitCode: workUnit.code,
+            unitName: workUnit.code === unit.code ? `Bộ phận một cửa ${unit.name}` : workUnit.name,
+            officials: snapshot?.byWorkUnit[workUnit.code]?.officials ?? 0,
+            granted: snapshot?.byWorkUnit[workUnit.code]?.granted ?? 0,
+            accountsCreated: workUnitAccountsOf(current, unit.code, workUnit.code),
+            cumulative: sum(history.map((month) => workUnitAccountsOf(byPeriod.get(month), unit.code, workUnit.code))),
+          }))
+        : [];
+    return {
+      unitCode: unit.code,
+      unitName: unit.name,
+      kind: unit.kind === 'district' ? 'district' : 'department',
+      officials: snapshot?.officials ?? 0,
+      granted: snapshot?.granted ?? 0,
+      accountsCreated,
+      cumulative: sum(history.map((month) => accountsOf(byPeriod.get(month), unit.code))),
+      previousMonth,
+      change: previousMonth === null ? null : accountsCreated - previousMonth,
+      rosterStatus: deadlineStatus(snapshot?.rosterFirstReceivedAt ?? null, deadlines.roster),
+      resultsStatus: deadlineStatus(receivedAt, due),
+      grantsStatus: grantsStatus(snapshot),
+      resultsReceivedAt: receivedAt,
+      communes,
+    };
+  });
+
+  const unattributedOf = (month: MonthResults | undefined) => month?.unattributed.accountsCreated ?? 0;
+  const unattributed = {
+    officials: current?.unattributed.rows.length ?? 0,
+    accountsCreated: unattributedOf(current),
+    cumulative: sum(history.map((month) => unattributedOf(byPeriod.get(month)))),
+    rows: current?.unattributed.rows ?? [],
+  };
+  const accountsCreated = sum(units.map((u) => u.accountsCreated)) + unattributed.accountsCreated;
+  const previousTotal = previousPeriod
+    ? sum(units.map((u) => u.previousMonth ?? 0)) + unattributedOf(previous)
+    : null;
+  const provisional = !periodHasEnded(period, input.now);
+  return {
+    period,
+    provisional,
+    provisionalNote: provisional ? PROVISIONAL_NOTE : null,
+    generatedAt: input.now.toISOString(),
+    deadlines: { roster: deadlines.roster, grants: deadlines.grants, results: due },
+    totals: {
+      officials: sum(units.map((u) => u.officials)),
+      granted: sum(units.map((u) => u.granted)),
+      accountsCreated,
+      cumulative: sum(units.map((u) => u.cumulative)) + unattributed.cumulative,
+      previousMonth: previousTotal,
+      change: previousTotal === null ? null : accountsCreated - previousTotal,
+      unitsReported: units.filter((u) => u.resultsStatus !== 'missing').length,
+      unitsMissing: units.filter((u) => u.resultsStatus === 'missing').length,
+    },
+    units,
+    unattributed,
+  };
+}
+
+/** The contract-4 view (every extra field dropped), for consumers that want exactly the contract. */
+export function contractView(report: Report) {
+  return {
+    period: report.period,
+    totals: {
+      officials: report.totals.officials,
+      granted: report.totals.granted,
+      accountsCreated: report.totals.accountsCreated,
+    },
+    units: report.units.map((u) => ({
+      unitCode: u.unitCode,
+      officials: u.officials,
+      granted: u.granted,
+      accountsCreated: u.accountsCreated,
+      cumulative: u.cumulative,
+      rosterStatus: u.rosterStatus,
+      resultsStatus: u.resultsStatus,
+    })),
+  };
+}
+
+/** The units that lead and lag by accounts created this month (units with officials only), `count` each. */
+export function leadersAndLaggards(report: Report, count = 3): { leading: UnitReport[]; lagging: UnitReport[] } {
+  const active = report.units.filter((u) => u.officials > 0 || u.accountsCreated > 0);
+  const ordered = [...active].sort((a, b) => b.accountsCreated - a.accountsCreated || a.unitName.localeCompare(b.unitName, 'vi'));
+  const leading = ordered.slice(0, count);
+  const lagging = ordered
+    .slice(Math.max(count, ordered.length - count))
+    .reverse();
+  return { leading, lagging };
+}

@@ -1,0 +1,151 @@
+/**
+ * The monthly report's data: what the store hands the report (results pointers and entries, grants, as agreed
+ * with the intake side), the per-period figures the report freezes, and the report itself (contract 4 of
+ * DESIGN.md, with extra fields). Plain records only; no DynamoDB shapes.
+ */
+import type { DeadlineStatus } from '../pipeline/rosters.js';
+
+export type { DeadlineStatus };
+
+/** The first month of step 4 of the letter: accounts are counted from July 2021. */
+export const FIRST_REPORT_PERIOD = '2021-07';
+
+/** The current results file of one scope (the centre, or one unit) for one month. */
+export interface ResultsPointer {
+  period: string;
+  scope: string;
+  versionId: string;
+  uploadId: string;
+  orderKey: string;
+  receivedAt: string;
+  /** The earliest accepted file of that scope and month: the deadline is judged on it. */
+  firstReceivedAt: string;
+  rowCount: number;
+  total: number;
+  updatedAt: string;
+  previousVersionId: string | null;
+}
+
+/** One row of a results file, attributed at ingestion. */
+export interface ResultsEntry {
+  row: number;
+  idHash: string | null;
+  phoneHash: string | null;
+  name: string | null;
+  count: number;
+  /** The uploader unit the row counts for; null: on no current roster when the file was accepted. */
+  unit: string | null;
+  /** The commune/department one-stop shop on the roster, or null. */
+  workUnitCode: string | null;
+}
+
+export interface Grant {
+  idHash: string;
+  /** `YYYY-MM-DD`. */
+  grantedAt: string;
+  recordedAt: string;
+}
+
+/** Officials and permissions of one work unit (a commune, the district's own shop, a department). */
+export interface WorkUnitRoster {
+  officials: number;
+  granted: number;
+}
+
+/** One uploader unit's roster as it stood for a month: frozen once the month has ended. */
+export interface RosterSnapshot {
+  unit: string;
+  officials: number;
+  /** Officials whose permission was granted by the end of the month. */
+  granted: number;
+  /** Officials granted by the grants deadline. */
+  grantedOnTime: number;
+  rosterFirstReceivedAt: string | null;
+  byWorkUnit: Record<string, WorkUnitRoster>;
+}
+
+/** One unit's results in one month, after the centre-over-unit rule. */
+export interface UnitMonthResults {
+  accountsCreated: number;
+  byWorkUnit: Record<string, number>;
+  /** The earliest file that brought this unit's figures (its own, or the centre's with rows for it). */
+  firstReceivedAt: string | null;
+}
+
+/** A centre row that matched no roster: kept, counted, shown without the person. */
+export interface UnattributedRow {
+  row: number;
+  count: number;
+}
+
+/** A month's results, per unit. `fingerprint` names the files they were computed from. */
+export interface MonthResults {
+  period: string;
+  fingerprint: string;
+  units: Record<string, UnitMonthResults>;
+  unattributed: { rows: UnattributedRow[]; accountsCreated: number };
+}
+
+export interface ReportDeadlines {
+  /** ISO date (Vietnam), default 2021-06-25. */
+  roster: string;
+  /** ISO date (Vietnam), default 2021-06-30. */
+  grants: string;
+  /** Results of a month are due by this day of the following month (default 5). */
+  resultsDay: number;
+}
+
+export interface CommuneReport {
+  unitCode: string;
+  unitName: string;
+  officials: number;
+  granted: number;
+  accountsCreated: number;
+  cumulative: number;
+}
+
+export interface UnitReport {
+  unitCode: string;
+  unitName: string;
+  kind: 'district' | 'department';
+  officials: number;
+  granted: number;
+  accountsCreated: number;
+  cumulative: number;
+  /** Accounts created in the previous month (null before July 2021). */
+  previousMonth: number | null;
+  /** `accountsCreated - previousMonth` (null when there is no previous month). */
+  change: number | null;
+  rosterStatus: DeadlineStatus;
+  resultsStatus: DeadlineStatus;
+  grantsStatus: DeadlineStatus;
+  resultsReceivedAt: string | null;
+  /** A district's communes, wards, townships and its own shop; empty for a department. */
+  communes: CommuneReport[];
+}
+
+export interface ReportTotals {
+  officials: number;
+  granted: number;
+  /** Every account counted in the month, unattributed rows included. */
+  accountsCreated: number;
+  cumulative: number;
+  previousMonth: number | null;
+  change: number | null;
+  unitsReported: number;
+  unitsMissing: number;
+}
+
+/** Contract 4 (period, totals, units with the seven named fields), with extra fields. */
+export interface Report {
+  period: string;
+  /** The month has not ended (Vietnam time): figures may still change. */
+  provisional: boolean;
+  /** "số liệu tạm tính" when provisional, else null. */
+  provisionalNote: string | null;
+  generatedAt: string;
+  deadlines: { roster: string; grants: string; results: string };
+  totals: ReportTotals;
+  units: UnitReport[];
+  unattributed: { officials: number; accountsCreated: number; cumulative: number; rows: UnattributedRow[] };
+}
