@@ -9,8 +9,10 @@ export interface IssueParams {
   value?: string;
   /** Closest known units, shown as suggestions. */
   candidates?: readonly string[];
-  /** Rows that share a duplicate value. */
+  /** Rows that share a duplicate value (a bounded few of them). */
   rows?: readonly number[];
+  /** How many more rows share it beyond those listed in `rows`. */
+  moreRows?: number;
   /** A limit or an expected form ("5 MB", "12 chữ số"). */
   limit?: string;
   /** What a value was read as, or converted to, where it is not personal data (a name, a unit). */
@@ -24,7 +26,8 @@ type Entry = { readonly severity: 'error' | 'warning'; readonly message: (p: Iss
 const suggest = (p: IssueParams) =>
   p.candidates && p.candidates.length > 0 ? ` Có phải ý bạn là: ${p.candidates.join('; ')}?` : '';
 const quoted = (p: IssueParams) => (p.value ? ` "${p.value}"` : '');
-const otherRows = (p: IssueParams) => (p.rows && p.rows.length > 0 ? ` (dòng ${p.rows.join(', ')})` : '');
+const moreRows = (p: IssueParams) => (p.moreRows && p.moreRows > 0 ? ` và ${p.moreRows.toLocaleString('vi-VN')} dòng khác` : '');
+const otherRows = (p: IssueParams) => (p.rows && p.rows.length > 0 ? ` (dòng ${p.rows.join(', ')}${moreRows(p)})` : '');
 
 export const ISSUES = {
   // ── The file as a whole ──────────────────────────────────────────────────────────────────────────────
@@ -213,11 +216,128 @@ export const ISSUES = {
       `Số điện thoại này bị trùng với dòng khác${otherRows(p)}. Mỗi cán bộ phải dùng số di động chính chủ của mình; vui lòng kiểm tra lại.`,
   },
 
+  // ── Monthly results (issue 8): the centre's portal statistics and a unit's own return ────────────────
+  RESULTS_NO_TABLE: {
+    severity: 'error',
+    message: () =>
+      'Không tìm thấy bảng kết quả. Bảng cần có dòng tiêu đề với cột "CMND/CCCD" hoặc "Số điện thoại" và cột "Số tài khoản đã tạo". Vui lòng dùng mẫu tải về từ trang tải lên.',
+  },
+  RESULTS_MISSING_COLUMNS: {
+    severity: 'error',
+    message: (p) =>
+      `Bảng kết quả thiếu cột: ${p.detail ?? ''}. Vui lòng dùng mẫu tải về từ trang tải lên (STT, Họ và tên, CMND/CCCD, Số điện thoại, Số tài khoản đã tạo).`,
+  },
+  RESULTS_PERIOD_MISMATCH: {
+    severity: 'error',
+    message: (p) =>
+      `Tiêu đề của tệp ghi tháng ${p.value ?? ''}, nhưng đường dẫn tải lên này dành cho kết quả tháng ${p.detail ?? ''}. Vui lòng tải lên đúng tệp của tháng ${p.detail ?? ''}, hoặc xin đường dẫn của tháng ${p.value ?? ''}.`,
+  },
+  RESULTS_PERSON_REQUIRED: {
+    severity: 'error',
+    message: () =>
+      'Chưa ghi số CMND/CCCD hoặc số điện thoại của cán bộ, nên không biết số liệu này của ai. Vui lòng ghi ít nhất một trong hai.',
+  },
+  RESULTS_PERSON_DUPLICATE: {
+    severity: 'error',
+    message: (p) =>
+      `Cán bộ này (cùng số CMND/CCCD hoặc số điện thoại) có ở nhiều dòng${otherRows(p)}. Mỗi cán bộ chỉ ghi một dòng với tổng số tài khoản đã tạo trong tháng; vui lòng gộp lại.`,
+  },
+  COUNT_REQUIRED: {
+    severity: 'error',
+    message: () => 'Chưa ghi số tài khoản đã tạo. Nếu trong tháng cán bộ không tạo được tài khoản nào, vui lòng ghi 0.',
+  },
+  COUNT_NOT_NUMBER: {
+    severity: 'error',
+    message: () => 'Số tài khoản đã tạo phải là một con số (ví dụ 25), không ghi chữ hay ký hiệu. Vui lòng sửa lại.',
+  },
+  COUNT_NOT_WHOLE: {
+    severity: 'error',
+    message: () => 'Số tài khoản đã tạo phải là số nguyên (không có phần thập phân). Vui lòng sửa lại.',
+  },
+  COUNT_NEGATIVE: {
+    severity: 'error',
+    message: () => 'Số tài khoản đã tạo không được là số âm. Vui lòng sửa lại.',
+  },
+  COUNT_TOO_LARGE: {
+    severity: 'error',
+    message: (p) => `Số tài khoản đã tạo quá lớn (tối đa ${p.limit ?? '10.000'} trong một tháng cho một cán bộ). Vui lòng kiểm tra lại.`,
+  },
+  COUNT_FORMULA: {
+    severity: 'error',
+    message: () =>
+      'Ô số tài khoản đã tạo là một công thức. Vui lòng ghi trực tiếp con số (chọn ô, sao chép rồi dán dạng giá trị - Paste Values).',
+  },
+  RESULTS_UNATTRIBUTED: {
+    severity: 'warning',
+    message: () =>
+      'Không tìm thấy cán bộ này (theo số CMND/CCCD hoặc số điện thoại) trong danh sách hiện hành của đơn vị nào. Số liệu vẫn được ghi nhận, ở mục "chưa xác định đơn vị"; nếu cán bộ thuộc một đơn vị, vui lòng đề nghị đơn vị đó bổ sung vào danh sách.',
+  },
+  RESULTS_NOT_ON_UNIT_ROSTER: {
+    severity: 'warning',
+    message: (p) =>
+      `Cán bộ này không có trong danh sách hiện hành của đơn vị${p.detail ? ` (${p.detail})` : ''}. Số liệu vẫn được tính cho đơn vị; vui lòng bổ sung cán bộ vào danh sách gửi Trung tâm Phục vụ hành chính công tỉnh.`,
+  },
+
+  // ── Permission grants (issue 8): "Ngày phân quyền" recorded by the centre ───────────────────────────
+  GRANTS_NO_TABLE: {
+    severity: 'error',
+    message: () =>
+      'Không tìm thấy bảng phân quyền. Bảng cần có dòng tiêu đề với cột "CMND/CCCD" và cột "Ngày phân quyền" (ví dụ tệp xuất danh sách cán bộ, đã điền ngày phân quyền).',
+  },
+  GRANTS_MISSING_COLUMNS: {
+    severity: 'error',
+    message: (p) => `Bảng phân quyền thiếu cột: ${p.detail ?? ''}. Cần có cột "CMND/CCCD" và cột "Ngày phân quyền".`,
+  },
+  GRANTS_NO_DATES: {
+    severity: 'error',
+    message: () =>
+      'Chưa có dòng nào ghi "Ngày phân quyền", nên không có gì để ghi nhận. Vui lòng điền ngày phân quyền cho các cán bộ đã được cấp quyền rồi tải lên lại.',
+  },
+  GRANT_DATE_INVALID: {
+    severity: 'error',
+    message: () => 'Ngày phân quyền không đúng. Vui lòng ghi ngày theo dạng ngày/tháng/năm, ví dụ 28/06/2021.',
+  },
+  GRANT_DATE_IN_FUTURE: {
+    severity: 'error',
+    message: (p) => `Ngày phân quyền${quoted(p)} là một ngày trong tương lai. Vui lòng ghi ngày đã cấp quyền trên Cổng Dịch vụ công quốc gia.`,
+  },
+  GRANT_DATE_TOO_EARLY: {
+    severity: 'error',
+    message: (p) =>
+      `Ngày phân quyền${quoted(p)} sớm hơn ${p.limit ?? '01/06/2021'}, trước khi việc cấp quyền tạo tài khoản công dân bắt đầu. Vui lòng kiểm tra lại.`,
+  },
+  GRANT_PERSON_DUPLICATE: {
+    severity: 'error',
+    message: (p) => `Số CMND/CCCD này có ở nhiều dòng${otherRows(p)}. Mỗi cán bộ chỉ ghi một dòng; vui lòng kiểm tra lại.`,
+  },
+  GRANT_PERSON_NOT_ON_ROSTER: {
+    severity: 'error',
+    message: () =>
+      'Người có số CMND/CCCD này không có trong danh sách hiện hành của đơn vị nào, nên chưa ghi nhận được việc phân quyền. Vui lòng kiểm tra lại số CMND/CCCD, hoặc đề nghị đơn vị bổ sung cán bộ vào danh sách trước.',
+  },
+  GRANT_NAME_MISMATCH: {
+    severity: 'warning',
+    message: (p) => `Họ và tên khác với danh sách của đơn vị${p.result ? ` (danh sách ghi "${p.result}")` : ''}. Việc phân quyền vẫn được ghi nhận theo số CMND/CCCD; vui lòng kiểm tra lại.`,
+  },
+  GRANT_UNIT_MISMATCH: {
+    severity: 'warning',
+    message: (p) => `Đơn vị${quoted(p)} khác với danh sách${p.result ? ` (cán bộ thuộc ${p.result})` : ''}. Việc phân quyền vẫn được ghi nhận theo số CMND/CCCD; vui lòng kiểm tra lại.`,
+  },
+  GRANT_PHONE_MISMATCH: {
+    severity: 'warning',
+    message: () =>
+      'Số điện thoại khác với số trong danh sách của đơn vị. Việc phân quyền vẫn được ghi nhận theo số CMND/CCCD; vui lòng kiểm tra lại số điện thoại đã đăng ký trên Cổng.',
+  },
+
   // ── Processing of an upload (not about its content) ──────────────────────────────────────────────────
   PROCESSING_FAILED: {
     severity: 'error',
     message: () =>
       'Hệ thống chưa kiểm tra được tệp này do một sự cố kỹ thuật. Vui lòng tải tệp lên lại; nếu vẫn không được, vui lòng báo Trung tâm Phục vụ hành chính công tỉnh.',
+  },
+  UPLOAD_CANCELLED: {
+    severity: 'error',
+    message: () => 'Việc tải lên tệp này đã bị hủy nên tệp chưa được kiểm tra. Nếu cần, vui lòng chọn tệp và tải lên lại.',
   },
   UPLOAD_NOT_RECEIVED: {
     severity: 'error',

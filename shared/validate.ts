@@ -21,7 +21,7 @@ import { normalizeIdNumber } from './vn/id-number.js';
 import { decodeLegacyText } from './vn/legacy-encoding.js';
 import { normalizeName } from './vn/name.js';
 import { normalizePhone } from './vn/phone.js';
-import { cleanText, foldText, holdsPersonalNumber, toneKey } from './vn/text.js';
+import { cleanText, foldText, holdsPersonalNumber, looksLikeIdOrPhone, toneKey } from './vn/text.js';
 import { vietnamIsoDate } from './vn/time.js';
 import type { FieldResult } from './vn/types.js';
 import { isUploaderUnit, resolveSender, resolveUnit, unitByCode } from './vn/units.js';
@@ -51,6 +51,12 @@ export const DEFAULT_LIMITS: ValidateLimits = {
   maxUncompressedBytes: DEFAULT_READ_LIMITS.maxUncompressedBytes,
   maxDataRows: 20_000,
 };
+
+/**
+ * How many other rows a duplicate's message names. Naming every one made the verdict quadratic: 20,000 rows
+ * with one phone number meant 20,000 messages of 20,000 row numbers each. The rest is counted ("và N dòng khác").
+ */
+export const DUPLICATE_ROWS_NAMED = 10;
 
 const SAMPLE_NAME_KEYS = new Set(SAMPLE_NAMES.map(toneKey));
 const SAMPLE_UNIT_KEYS = new Set(SAMPLE_UNITS.map(toneKey));
@@ -201,7 +207,7 @@ function foldSignature(text: string): string {
 }
 
 function holdsPersonalNumberIn(fields: RowFields): boolean {
-  return holdsPersonalNumber(fields.idNumber) || holdsPersonalNumber(fields.phone);
+  return looksLikeIdOrPhone(fields.idNumber) || looksLikeIdOrPhone(fields.phone);
 }
 
 /**
@@ -246,7 +252,7 @@ function cachedUnitResolver(uploaderUnit: string): UnitResolver {
 function validateRow(fields: RowFields, uploaderUnit: string, resolve: UnitResolver, uploadYear: number): { row: RosterRow; issues: Issue[] } {
   const at = fields.row;
   const issues: Issue[] = fields.legacy.map((l) =>
-    makeIssue('LEGACY_ENCODING_CONVERTED', { row: at, column: l.column }, { detail: l.encoding, result: l.text }),
+    makeIssue('LEGACY_ENCODING_CONVERTED', { row: at, column: l.column }, withoutPersonalNumbers({ detail: l.encoding, result: l.text })),
   );
   const name = normalizeName(fields.nameCells.length > 0 ? { text: fields.name, numeric: false } : null);
   const idNumber = normalizeIdNumber(fields.idCell, uploadYear);
@@ -254,7 +260,7 @@ function validateRow(fields: RowFields, uploaderUnit: string, resolve: UnitResol
 
   const record = (column: RosterColumn, result: FieldResult) => {
     if (result.ok) for (const warning of result.warnings) issues.push(makeIssue(warning, { row: at, column }));
-    else issues.push(makeIssue(result.error, { row: at, column }, result.params));
+    else issues.push(makeIssue(result.error, { row: at, column }, withoutPersonalNumbers(result.params ?? {})));
   };
   record('name', name);
   record('idNumber', idNumber);
@@ -294,7 +300,26 @@ function quotable(text: string): { value?: string } {
   return holdsPersonalNumber(text) ? {} : { value: text };
 }
 
-/** The same ID (or phone) on two rows: an error on every one of them, naming the others. */
+/**
+ * The parameters of a message with every quoted text that may hold an ID or phone number left out. Each
+ * normalizer decides what it quotes; this is the one place that makes sure none of it is a number typed
+ * with separators or full-width digits, whatever the normalizer checked.
+ */
+function withoutPersonalNumbers(params: IssueParams): IssueParams {
+  const safe: IssueParams = { ...params };
+  for (const field of ['value', 'result', 'detail'] as const) {
+    const text = safe[field];
+    if (text !== undefined && holdsPersonalNumber(text)) delete safe[field];
+  }
+  if (safe.candidates) safe.candidates = safe.candidates.filter((text) => !holdsPersonalNumber(text));
+  return safe;
+}
+
+/**
+ * The same ID (or phone) on two rows: an error on every one of them, naming at most DUPLICATE_ROWS_NAMED of
+ * the others and counting the rest, so that messages and the time to build them grow with the rows, not
+ * with their square.
+ */
 function duplicateIssues(rows: RosterRow[], column: 'idNumber' | 'phone', code: IssueCode): Issue[] {
   const byValue = new Map<string, number[]>();
   for (const row of rows) {
@@ -307,8 +332,12 @@ function duplicateIssues(rows: RosterRow[], column: 'idNumber' | 'phone', code: 
   const issues: Issue[] = [];
   for (const rowNumbers of byValue.values()) {
     if (rowNumbers.length < 2) continue;
+    // The first DUPLICATE_ROWS_NAMED + 1 rows always hold DUPLICATE_ROWS_NAMED others than the row itself.
+    const head = rowNumbers.slice(0, DUPLICATE_ROWS_NAMED + 1);
     for (const at of rowNumbers) {
-      issues.push(makeIssue(code, { row: at, column }, { rows: rowNumbers.filter((r) => r !== at) }));
+      const named = head.filter((r) => r !== at).slice(0, DUPLICATE_ROWS_NAMED);
+      const moreRows = rowNumbers.length - 1 - named.length;
+      issues.push(makeIssue(code, { row: at, column }, { rows: named, ...(moreRows > 0 ? { moreRows } : {}) }));
     }
   }
   return issues;
@@ -323,7 +352,7 @@ function checkSender(senderText: string | null, uploaderUnit: string): Issue | n
   return makeIssue('SENDER_OUT_OF_SCOPE', {}, { value: sender.name, detail: unitByCode(uploaderUnit)?.name ?? uploaderUnit });
 }
 
-const COLUMN_ORDER = new Map<RosterColumn | null, number>([[null, -1], ...ROSTER_COLUMNS.map((c, i) => [c, i] as const)]);
+const COLUMN_ORDER = new Map<string | null, number>([[null, -1], ...ROSTER_COLUMNS.map((c, i) => [c, i] as const)]);
 
 function byPosition(a: Issue, b: Issue): number {
   return (a.row ?? 0) - (b.row ?? 0) || (COLUMN_ORDER.get(a.column) ?? 0) - (COLUMN_ORDER.get(b.column) ?? 0);

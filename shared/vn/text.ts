@@ -49,10 +49,34 @@ export function hasDiacritics(value: string): boolean {
 }
 
 /**
- * True when the text holds a run of six or more digits (spaces, dots or dashes between them allowed): the
- * shape of an ID or phone number. Such text is personal data, never quoted back in a message; and a row
- * whose ID or phone cell holds one is an official's row, never part of a signature block.
+ * Compatibility forms folded to plain ones (NFKC): full-width "０９１４" and the like become ASCII digits, so
+ * a number typed in a Chinese or Japanese input mode is still recognized as a number.
+ */
+function foldCompatibility(text: string): string {
+  return text.normalize('NFKC');
+}
+
+// Anything that is neither a letter nor a decimal digit: spaces, / _ , . - ( ) and every other separator.
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{Nd}]+/gu;
+const SIX_DIGITS = /\p{Nd}{6,}/u;
+
+/**
+ * True when the text may hold an ID or phone number: six or more digits (in any script or width) once
+ * compatibility forms are folded and every separator between them is dropped ("0914/020/999",
+ * "052_083_020_998", "０９１４０２０９９７"). Such text is personal data and is never quoted back in a
+ * message. Deliberately broad: a unit or name that merely holds a date then goes unquoted, which costs
+ * the clerk a quote, whereas a missed separator would put someone's number into a stored message.
  */
 export function holdsPersonalNumber(text: string): boolean {
-  return /\d(?:[\s.-]?\d){5,}/.test(text);
+  return SIX_DIGITS.test(foldCompatibility(text).replace(NOT_LETTER_OR_DIGIT, ''));
+}
+
+/**
+ * True when the text has the shape of an ID or phone number as typed in its own column: six or more
+ * digits with at most a space, dot or dash between them. A row whose ID or phone cell has this shape is
+ * an official's row, never part of a signature block. Narrower than `holdsPersonalNumber` on purpose: a
+ * signature line "ngày 20/6/2021" that spills into the ID column must still end the table.
+ */
+export function looksLikeIdOrPhone(text: string): boolean {
+  return /\d(?:[\s.-]?\d){5,}/.test(foldCompatibility(text));
 }
