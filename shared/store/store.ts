@@ -7,6 +7,7 @@
  * | upload               | `UPLOAD#<uploadId>`         | `UPLOAD`      | –                               | `UPLOADS#<unit>` / `<createdAt>#<uploadId>` |
  * | roster version row   | `ROSTER#<unit>#<versionId>` | `ROW#<row>`   | `PERSON#<idHash>` / `<unit>#<versionId>` | –                     |
  * | current roster       | `UNIT#<unit>`               | `ROSTER`      | –                               | `ROSTERS` / `<unit>`           |
+ * | link record          | `UNIT#<unit>`               | `LINKS#<form>` | –                              | `LINKS` / `<unit>#<form>`      |
  *
  * - An upload is fetched by id alone, so the API can tell "another unit's upload" (403) from "no such
  *   upload" (404); a unit's uploads are listed newest first from gsi2. Issues are kept as gzipped JSON in the
@@ -30,7 +31,9 @@
  * - Officials are found across units by `gsi1pk = PERSON#<HMAC of the ID number>` (a Query, no scan);
  *   ID and phone numbers sit in clear only in row attributes (encrypted at rest by DynamoDB), never in keys.
  * - Every list status/export/report need is a Query: pointers of all units on gsi2 `ROSTERS`, a version's
- *   rows by pk, a unit's uploads on gsi2.
+ *   rows by pk, a unit's uploads on gsi2, the issued links of all units on gsi2 `LINKS`.
+ * - A link record counts the upload links issued to a unit for a form, and keeps the latest one's issue and
+ *   expiry times (never the token). Its sort key leaves `LINKS` alone free for a per-unit link generation.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -43,6 +46,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConflictError, DependencyError } from '../errors.js';
+import { UPLOAD_FORMS } from '../tokens.js';
 import type { Issue } from '../verdict.js';
 import { batchWrite, mapWithConcurrency, type WriteRequest } from './batch.js';
 import { GSI1, GSI2 } from './table.js';
@@ -61,6 +65,8 @@ import {
   UPLOAD_STATUSES,
   type UploadStatus,
   type VerdictOutcome,
+  type LinkIssue,
+  type LinkRecord,
 } from './types.js';
 
 /** Where oversized issue lists go (S3 beside the upload). */
@@ -91,6 +97,8 @@ const key = {
   uploadsOf: (unit: string) => `UPLOADS#${unit}`,
   rosterPointer: (unit: string) => ({ pk: `UNIT#${unit}`, sk: 'ROSTER' }),
   rosterPointers: 'ROSTERS',
+  linkRecord: (unit: string, form: string) => ({ pk: `UNIT#${unit}`, sk: `LINKS#${form}` }),
+  linkRecords: 'LINKS',
   version: (unit: string, versionId: string) => `ROSTER#${unit}#${versionId}`,
   row: (row: number) => `ROW#${String(row).padStart(7, '0')}`,
   person: (idHash: string) => `PERSON#${idHash}`,
@@ -565,6 +573,74 @@ export function createStore(options: StoreOptions) {
         if (units.size > 0) found.set(idHash, [...units].sort());
       });
       return found;
+    },
+
+    // ── Upload links ───────────────────────────────────────────────────────────────────────────────────
+    /**
+     * Counts one more link issued to a unit for a form. The latest issue time only moves forward, so two
+     * `invite` runs racing each other leave the later link's times.
+     */
+    async recordLinkIssued(issue: LinkIssue): Promise<void> {
+      const linkKey = key.linkRecord(issue.unit, issue.form);
+      const names = { '#type': 'type', '#unit': 'unit', '#form': 'form', '#count': 'count' };
+      try {
+        await call('UpdateItem link record', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: linkKey,
+              UpdateExpression:
+                'SET #type = :type, #unit = :unit, #form = :form, lastIssuedAt = :issued, lastExpiresAt = :expires, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk ADD #count :one',
+              ConditionExpression: 'attribute_not_exists(lastIssuedAt) OR lastIssuedAt <= :issued',
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: {
+                ':type': 'link-record',
+                ':unit': issue.unit,
+                ':form': issue.form,
+                ':issued': issue.issuedAt.toISOString(),
+                ':expires': issue.expiresAt.toISOString(),
+                ':gsi2pk': key.linkRecords,
+                ':gsi2sk': `${issue.unit}#${issue.form}`,
+                ':one': 1,
+              },
+            }),
+          ),
+        );
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        // A later link was recorded first: this one still counts.
+        await call('UpdateItem link count', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: linkKey,
+              UpdateExpression: 'ADD #count :one',
+              ExpressionAttributeNames: { '#count': 'count' },
+              ExpressionAttributeValues: { ':one': 1 },
+            }),
+          ),
+        );
+      }
+    },
+
+    /** Every unit's link records, by unit then form (one Query on gsi2). */
+    async listLinkRecords(): Promise<LinkRecord[]> {
+      const items = await queryAll({
+        IndexName: GSI2,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': key.linkRecords },
+      });
+      return items.map((item) => {
+        const form = UPLOAD_FORMS.find((f) => f === item.form);
+        if (!form) throw new DependencyError('DynamoDB link record without a known form');
+        return {
+          unit: str(item, 'unit'),
+          form,
+          count: optNum(item, 'count') ?? 0,
+          lastIssuedAt: str(item, 'lastIssuedAt'),
+          lastExpiresAt: str(item, 'lastExpiresAt'),
+        };
+      });
     },
   };
 }

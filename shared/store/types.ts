@@ -126,3 +126,24 @@ export type FlipResult =
   | { outcome: 'flipped'; previousVersionId: string | null; obsoleteVersionIds: string[] }
   | { outcome: 'already-current'; obsoleteVersionIds: string[] }
   | { outcome: 'stale'; currentVersionId: string };
+
+/** An upload link handed out (by `invite`): recorded so that the centre sees which units were sent one, and when. */
+export interface LinkIssue {
+  /** A uploader unit code, or the centre (`CENTRE_UNIT`). */
+  unit: string;
+  form: UploadForm;
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * The links issued to one unit for one form: how many, the latest and its expiry. Tokens are not stored
+ * (whoever holds one may upload). Room is left for a per-unit link generation (revocation, a later issue).
+ */
+export interface LinkRecord {
+  unit: string;
+  form: UploadForm;
+  count: number;
+  lastIssuedAt: string;
+  lastExpiresAt: string;
+}
