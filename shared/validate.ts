@@ -4,7 +4,7 @@
  * field with the Vietnamese rules, and find duplicates within the file.
  */
 import { InputError } from './errors.js';
-import { FOOTER_TITLES, PLACE_AND_DATE_LINE, SAMPLE_NAMES, SAMPLE_UNITS } from './forms/roster.js';
+import { FOOTER_TITLES, PLACE_AND_DATE_LINE, SAMPLE_NAMES, SAMPLE_UNITS, SENDER_LABEL } from './forms/roster.js';
 import type { IssueCode, IssueParams } from './issues.js';
 import {
   type FormName,
@@ -94,7 +94,7 @@ export async function validate(bytes: Uint8Array, context: ValidateContext): Pro
   };
 
   const fileIssues: Issue[] = [];
-  const senderIssue = checkSender(match.senderText, context.unit);
+  const senderIssue = checkSender(match.senderText, context.unit, senderRowOf(match.sheet.rows, match.headerRow));
   if (senderIssue) fileIssues.push(senderIssue);
 
   const dataRows: RowFields[] = [];
@@ -343,13 +343,19 @@ function duplicateIssues(rows: RosterRow[], column: 'idNumber' | 'phone', code: 
   return issues;
 }
 
-function checkSender(senderText: string | null, uploaderUnit: string): Issue | null {
+/** The row of the "Đơn vị cung cấp" line above the header, so its issue points at (and marks) that line. */
+function senderRowOf(rows: readonly SheetRow[], headerRow: number): number | null {
+  const line = rows.find((row) => row.row < headerRow && row.cells.some((cell) => cell !== null && SENDER_LABEL.test(foldText(cell.text))));
+  return line?.row ?? null;
+}
+
+function checkSender(senderText: string | null, uploaderUnit: string, row: number | null): Issue | null {
   if (senderText === null) return null;
   const text = cleanText(decodeLegacyText(senderText).text);
   const sender = resolveSender(text, uploaderUnit);
   if (sender.kind === 'match') return null;
-  if (sender.kind === 'unknown') return makeIssue('SENDER_UNKNOWN');
-  return makeIssue('SENDER_OUT_OF_SCOPE', {}, { value: sender.name, detail: unitByCode(uploaderUnit)?.name ?? uploaderUnit });
+  if (sender.kind === 'unknown') return makeIssue('SENDER_UNKNOWN', { row });
+  return makeIssue('SENDER_OUT_OF_SCOPE', { row }, { value: sender.name, detail: unitByCode(uploaderUnit)?.name ?? uploaderUnit });
 }
 
 const COLUMN_ORDER = new Map<string | null, number>([[null, -1], ...ROSTER_COLUMNS.map((c, i) => [c, i] as const)]);

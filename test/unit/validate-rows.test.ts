@@ -103,7 +103,8 @@ describe('the sender line "Đơn vị cung cấp"', () => {
   it('rejects the file when it names a unit outside the uploader scope', async () => {
     const verdict = await check(await buildRosterXlsx({ sender: 'UBND huyện Phù Cát', rows: [AN] }));
     expect(verdict.accepted).toBe(false);
-    expect(verdict.issues[0]).toMatchObject({ row: null, column: null, code: 'SENDER_OUT_OF_SCOPE', severity: 'error' });
+    // On the line's own row (4 in the letter's layout), so the annotated workbook marks it.
+    expect(verdict.issues[0]).toMatchObject({ row: 4, column: null, code: 'SENDER_OUT_OF_SCOPE', severity: 'error' });
   });
 });
 
