@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   validate: { summary: 'Kiểm tra một tệp danh sách (không tải lên)', load: () => import('./commands/validate.js') },
   invite: { summary: 'Tạo đường dẫn tải lên cho đơn vị (--unit MÃ hoặc --all)', load: () => import('./commands/invite.js') },
   status: { summary: 'Tình hình nộp danh sách của các đơn vị so với hạn nộp', load: () => import('./commands/status.js') },
+  'admin-link': { summary: 'In đường dẫn đăng nhập trang quản trị cho cán bộ Trung tâm', load: () => import('./commands/admin-link.js') },
   'export-roster': { summary: 'Xuất danh sách cán bộ toàn tỉnh ra tệp Excel', load: () => import('./commands/export-roster.js') },
 };
 

@@ -16,6 +16,7 @@
  * `AWS_ENDPOINT_URL_SES` and `S3_FORCE_PATH_STYLE=true` (see `shared/aws/clients.ts`).
  */
 import { z } from 'zod';
+import { type AdminSettings, parseAdminSettings } from './admin/settings.js';
 import { ConfigError } from './errors.js';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
@@ -61,6 +62,8 @@ export interface AppConfig {
   rosterDeadline: string;
   serviceName: string;
   logLevel: LogLevelName;
+  /** The centre's dashboard (`CENTRE_EMAILS`, `MAIL_SENDER`, `PUBLIC_BASE_URL`, see shared/admin/settings.ts); defaults when absent. */
+  admin?: AdminSettings;
 }
 
 /** Parses the environment; throws `ConfigError` naming the bad variables (never their values: one is a secret). */
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rosterDeadline: e.ROSTER_DEADLINE,
     serviceName: e.POWERTOOLS_SERVICE_NAME,
     logLevel: e.POWERTOOLS_LOG_LEVEL,
+    admin: parseAdminSettings(env),
   };
 }
 

@@ -63,7 +63,12 @@ const wireClaimsSchema = z.strictObject({
 });
 
 const HKDF_SALT = 'motcua-intake';
-const KEY_LABELS = { token: 'upload-token/v1', person: 'person-id-hash/v1', phone: 'person-phone-hash/v1' } as const;
+const KEY_LABELS = {
+  token: 'upload-token/v1',
+  person: 'person-id-hash/v1',
+  phone: 'person-phone-hash/v1',
+  adminSession: 'admin-session/v1',
+} as const;
 
 function deriveKey(secret: string, label: (typeof KEY_LABELS)[keyof typeof KEY_LABELS]): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, label, 32));
@@ -138,4 +143,12 @@ export function personIdHasher(secret: string): (idNumber: string) => string {
 export function personPhoneHasher(secret: string): (phone: string) => string {
   const key = deriveKey(secret, KEY_LABELS.phone);
   return (phone) => createHmac('sha256', key).update(phone, 'utf8').digest('hex');
+}
+
+/**
+ * The key that signs the centre staff's dashboard sessions (and their CSRF tokens), under its own label:
+ * a session can never pass for an upload token, nor the other way round.
+ */
+export function adminSessionKey(secret: string): Buffer {
+  return deriveKey(secret, KEY_LABELS.adminSession);
 }

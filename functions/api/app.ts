@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { type LambdaHandler, safeError, withLambdaContext } from '../../shared/logger.js';
 import type { PipelineDeps } from '../../shared/pipeline/deps.js';
 import { authorize, createUpload, getUploadStatus, listUploadsForToken } from '../../shared/pipeline/uploads.js';
+import { createAdminApp } from './admin/app.js';
 import { API_ERRORS, type ApiErrorCode, apiErrorOf } from './errors.js';
 
 const createUploadBody = z.object({
@@ -64,6 +65,8 @@ export function createApiApp(deps: PipelineDeps): Hono {
     }
     return c.json(await getUploadStatus(deps, bearer(c), uploadId.data));
   });
+
+  app.route('/api/admin', createAdminApp(deps));
 
   app.all('/api/*', (c) => errorResponse(c, 'NOT_FOUND'));
 

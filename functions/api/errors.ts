@@ -51,6 +51,32 @@ export const API_ERRORS = {
     status: 415,
     message: 'Chỉ nhận tệp bảng tính Excel (.xlsx) hoặc .csv theo mẫu Phụ lục 2. Vui lòng lưu danh sách dưới dạng .xlsx rồi tải lên lại.',
   },
+  ADMIN_SIGN_IN_REQUIRED: {
+    status: 401,
+    message: 'Phiên đăng nhập không còn hiệu lực. Vui lòng đăng nhập lại bằng địa chỉ thư điện tử của mình.',
+  },
+  ADMIN_LINK_INVALID: {
+    status: 401,
+    message:
+      'Đường dẫn đăng nhập không dùng được: đã dùng rồi, đã quá 15 phút hoặc bị thiếu ký tự khi sao chép. Vui lòng nhập lại địa chỉ thư để nhận đường dẫn mới.',
+  },
+  ADMIN_CSRF: {
+    status: 403,
+    message: 'Yêu cầu không được thực hiện vì không đến từ trang quản trị. Vui lòng tải lại trang rồi thử lại.',
+  },
+  ADMIN_UNKNOWN_UNIT: {
+    status: 400,
+    message: 'Không có đơn vị này trong danh mục huyện, thị xã, thành phố và sở, ban, ngành. Vui lòng chọn lại đơn vị.',
+  },
+  ADMIN_NO_UNIT_EMAIL: {
+    status: 400,
+    message: 'Đơn vị này chưa có địa chỉ thư điện tử trong danh sách (UNIT_EMAILS). Vui lòng sao chép đường dẫn và gửi bằng cách khác.',
+  },
+  ADMIN_NO_PUBLIC_URL: {
+    status: 400,
+    message:
+      'Chưa cấu hình địa chỉ công khai của trang (PUBLIC_BASE_URL), nên không gửi thư có đường dẫn được. Vui lòng báo bộ phận kỹ thuật.',
+  },
   INTERNAL: {
     status: 500,
     message: 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.',

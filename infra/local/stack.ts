@@ -32,6 +32,7 @@ import {
 } from '../../shared/aws/clients.js';
 import { encodeEventKey, INCOMING_PREFIX } from '../../shared/aws/s3.js';
 import { type AppConfig, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_ROSTER_DEADLINE, type LogLevelName } from '../../shared/config.js';
+import { type AdminSettings, parseAdminSettings } from '../../shared/admin/settings.js';
 import { createLogger, safeError } from '../../shared/logger.js';
 import { createDeps, type PipelineDeps } from '../../shared/pipeline/deps.js';
 import { ensureTable } from '../../shared/store/table.js';
@@ -71,6 +72,8 @@ export interface LocalStackOptions {
   rosterDeadline?: string;
   maxUploadBytes?: number;
   now?: () => Date;
+  /** The dashboard's settings (allow-list, unit addresses…); default from `CENTRE_EMAILS`… and this stack's URL. */
+  admin?: Partial<AdminSettings>;
 }
 
 export interface InviteOptions {
@@ -221,6 +224,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       rosterDeadline: options.rosterDeadline ?? DEFAULT_ROSTER_DEADLINE,
       serviceName: 'motcua-intake',
       logLevel,
+      // The dashboard's sign-in links point at this stack's own page.
+      admin: { ...parseAdminSettings(process.env), publicBaseUrl: baseUrl, ...options.admin },
     };
     const logger = createLogger({ serviceName: config.serviceName, logLevel, persistentKeys: { environment: 'local' } });
     const deps = createDeps({ config, clients, tokenSecret, logger, ...(options.now ? { now: options.now } : {}) });
@@ -287,6 +292,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
     site.get('/', page);
     site.get('/u/*', page);
+    const adminPage = async () =>
+      new Response(await readFile(join(WEB_DIR, 'admin', 'index.html')), {
+        headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' },
+      });
+    site.get('/admin', adminPage);
+    site.get('/admin/', adminPage);
+    site.use('/admin/*', serveStatic({ root: WEB_DIR }));
     site.use('/static/*', async (c, next) => {
       await next();
       // serveStatic falls back to application/octet-stream for what Hono's table does not know.

@@ -1,0 +1,223 @@
+/**
+ * The centre's dashboard API, mounted at `/api/admin` in the upload API's Hono app (one router on Lambda
+ * and locally). Every route but the two sign-in steps needs the session cookie; every state-changing route
+ * also needs the session's CSRF token in `X-CSRF-Token`. An upload token (`Authorization: Bearer`) opens
+ * nothing here: only the cookie is read.
+ */
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { z } from 'zod';
+import { AUDIT_ACTIONS } from '../../../shared/admin/audit.js';
+import { AdminRefusal } from '../../../shared/admin/errors.js';
+import {
+  DEFAULT_LINK_DAYS,
+  defaultLinkPeriod,
+  issueLinks,
+  LINK_FORMS,
+  linkHolders,
+  MAX_LINK_DAYS,
+} from '../../../shared/admin/links.js';
+import { type SendMail, uploadLinkMail } from '../../../shared/admin/mail.js';
+import {
+  type AdminSession,
+  CSRF_HEADER,
+  csrfToken,
+  isValidCsrfToken,
+  NONCE_PATTERN,
+  readSession,
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+} from '../../../shared/admin/session.js';
+import { type AdminSettings, parseAdminSettings } from '../../../shared/admin/settings.js';
+import { completeSignIn, requestSignIn } from '../../../shared/admin/sign-in.js';
+import { unitsOverview } from '../../../shared/admin/units.js';
+import { safeError } from '../../../shared/logger.js';
+import type { PipelineDeps } from '../../../shared/pipeline/deps.js';
+import { currentRosters, rosterStates } from '../../../shared/pipeline/rosters.js';
+import { createAdminStore } from '../../../shared/store/admin.js';
+import { CENTRE_UNIT } from '../../../shared/tokens.js';
+import { PERIOD_PATTERN, previousVietnamMonth } from '../../../shared/vn/time.js';
+import { API_ERRORS, type ApiErrorCode, apiErrorOf } from '../errors.js';
+import { sesSendMail } from './ses-mail.js';
+
+/** Where the session cookie is sent: the admin API only, never the upload page or the clerk's API. */
+export const SESSION_COOKIE_PATH = '/api/admin';
+
+const signInBody = z.strictObject({ email: z.string().trim().min(3).max(254) });
+const sessionBody = z.strictObject({ nonce: z.string().regex(NONCE_PATTERN) });
+const linksBody = z.strictObject({
+  units: z.union([z.literal('all'), z.array(z.string().max(64)).min(1).max(100)]),
+  form: z.enum(LINK_FORMS),
+  period: z.string().regex(PERIOD_PATTERN).optional(),
+  days: z.number().int().min(1).max(MAX_LINK_DAYS).default(DEFAULT_LINK_DAYS),
+});
+const sendLinkBody = linksBody.extend({ units: z.array(z.string().max(64)).length(1) });
+
+export interface AdminAppOptions {
+  settings?: AdminSettings;
+  sendMail?: SendMail;
+}
+
+type AdminEnv = { Variables: { session: AdminSession } };
+
+export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}): Hono<AdminEnv> {
+  const settings = options.settings ?? deps.config.admin ?? parseAdminSettings({});
+  const sendMail = options.sendMail ?? sesSendMail(deps.clients.ses, settings.mailSender);
+  const store = createAdminStore({ doc: deps.clients.doc, tableName: deps.config.tableName });
+  const signInDeps = { settings, store, secret: deps.tokenSecret, now: deps.now };
+  const app = new Hono<AdminEnv>();
+
+  const errorResponse = (c: Context, code: ApiErrorCode) => {
+    const { status, message } = API_ERRORS[code];
+    return c.json({ error: { code, message } }, status);
+  };
+  const readJson = async <T>(c: Context, schema: z.ZodType<T>): Promise<T | undefined> => {
+    const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
+    return parsed.success ? parsed.data : undefined;
+  };
+  const secureCookies = (c: Context) =>
+    settings.publicBaseUrl?.startsWith('https:') === true ||
+    new URL(c.req.url).protocol === 'https:' ||
+    c.req.header('x-forwarded-proto') === 'https';
+  /** The page's origin for links shown to the signed-in staff member: configured, else the browser's own. */
+  const linkBaseUrl = (c: Context) => {
+    if (settings.publicBaseUrl) return settings.publicBaseUrl;
+    const origin = c.req.header('origin');
+    return origin && /^https?:\/\/[^/]+$/.test(origin) ? origin : new URL(c.req.url).origin;
+  };
+  const audit = (session: AdminSession, action: keyof typeof AUDIT_ACTIONS, detail: Parameters<typeof store.appendAudit>[0]['detail']) =>
+    store.appendAudit({ at: deps.now(), actor: session.email, action, detail });
+
+  const sessionView = (session: AdminSession) => ({
+    email: session.email,
+    expiresAt: session.expiresAt.toISOString(),
+    csrfToken: csrfToken(deps.tokenSecret, session),
+  });
+
+  app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => errorResponse(c, 'BAD_REQUEST') }));
+
+  // ── Sign-in (no session yet) ─────────────────────────────────────────────────────────────────────────
+  app.post('/sign-in', async (c) => {
+    const body = await readJson(c, signInBody);
+    if (!body) return errorResponse(c, 'BAD_REQUEST');
+    await requestSignIn({ ...signInDeps, sendMail, logger: deps.logger }, body.email);
+    // The same answer for every address: the page must not tell who is on the allow-list.
+    return c.json({ sent: true }, 202);
+  });
+
+  app.post('/session', async (c) => {
+    const body = await readJson(c, sessionBody);
+    if (!body) throw new AdminRefusal('link-invalid');
+    const { cookie, session } = await completeSignIn(signInDeps, body.nonce);
+    setCookie(c, SESSION_COOKIE, cookie, {
+      path: SESSION_COOKIE_PATH,
+      httpOnly: true,
+      secure: secureCookies(c),
+      sameSite: 'Strict',
+      maxAge: Math.floor(SESSION_TTL_MS / 1000),
+    });
+    return c.json(sessionView(session));
+  });
+
+  // ── Everything else: a session, and the CSRF token on state changes ──────────────────────────────────
+  const requireSession = createMiddleware<AdminEnv>(async (c, next) => {
+    const session = readSession(deps.tokenSecret, getCookie(c, SESSION_COOKIE), deps.now());
+    if (!session) throw new AdminRefusal('sign-in-required');
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !isValidCsrfToken(deps.tokenSecret, session, c.req.header(CSRF_HEADER))) {
+      throw new AdminRefusal('csrf');
+    }
+    c.set('session', session);
+    await next();
+  });
+  app.use('*', requireSession);
+
+  app.get('/session', (c) => c.json(sessionView(c.var.session)));
+
+  app.delete('/session', (c) => {
+    deleteCookie(c, SESSION_COOKIE, { path: SESSION_COOKIE_PATH, secure: secureCookies(c), httpOnly: true, sameSite: 'Strict' });
+    return c.body(null, 204);
+  });
+
+  app.get('/units', async (c) => {
+    const now = deps.now();
+    const period = previousVietnamMonth(now);
+    const [states, rosters, grants, pointers] = await Promise.all([
+      rosterStates(deps.store, deps.config.rosterDeadline, now),
+      currentRosters(deps.store),
+      deps.grants.listGrants(),
+      deps.results.listResultsPointers(period),
+    ]);
+    const grantedPeople = new Set(grants.map((grant) => grant.idHash));
+    const grantedByUnit = new Map(
+      [...rosters].map(([unit, roster]) => [unit, roster.officials.filter((o) => grantedPeople.has(o.idHash)).length]),
+    );
+    const resultsReceivedAt = new Map(pointers.filter((p) => p.scope !== CENTRE_UNIT).map((p) => [p.scope, p.receivedAt]));
+    const centreResultsAt = pointers.find((p) => p.scope === CENTRE_UNIT)?.receivedAt ?? null;
+    return c.json(
+      unitsOverview({
+        period,
+        deadline: deps.config.rosterDeadline,
+        states,
+        grantedByUnit,
+        resultsReceivedAt,
+        centreResultsAt,
+        emails: settings.unitEmails,
+      }),
+    );
+  });
+
+  app.post('/links', async (c) => {
+    const body = await readJson(c, linksBody);
+    if (!body) return errorResponse(c, 'BAD_REQUEST');
+    const units = linkHolders(body.units);
+    const links = await issueLinks(
+      { tokenSecret: deps.tokenSecret, store: deps.store, now: deps.now },
+      { units, form: body.form, period: body.period, days: body.days, baseUrl: linkBaseUrl(c) },
+    );
+    await audit(c.var.session, 'link-issued', {
+      units: units.map((u) => u.code),
+      form: body.form,
+      period: links[0]?.period ?? defaultLinkPeriod(body.form, deps.now()),
+      count: links.length,
+    });
+    return c.json({ links }, 201);
+  });
+
+  app.post('/links/send', async (c) => {
+    const body = await readJson(c, sendLinkBody);
+    if (!body) return errorResponse(c, 'BAD_REQUEST');
+    const units = linkHolders(body.units);
+    const unit = units[0];
+    const to = unit ? settings.unitEmails.get(unit.code) : undefined;
+    if (!unit || !to || to.length === 0) throw new AdminRefusal('no-unit-email');
+    if (!settings.publicBaseUrl) throw new AdminRefusal('no-public-url');
+    const [link] = await issueLinks(
+      { tokenSecret: deps.tokenSecret, store: deps.store, now: deps.now },
+      { units, form: body.form, period: body.period, days: body.days, baseUrl: settings.publicBaseUrl },
+    );
+    if (!link) throw new AdminRefusal('unknown-unit');
+    await sendMail(uploadLinkMail({ to, unitName: unit.name, form: body.form, period: link.period, url: link.url, expiresAt: new Date(link.expiresAt) }));
+    await audit(c.var.session, 'link-sent', { units: [unit.code], form: body.form, period: link.period, count: 1 });
+    return c.json({ link, sentTo: to }, 201);
+  });
+
+  app.get('/audit', async (c) => {
+    const entries = await store.listAudit();
+    return c.json({ entries: entries.map((entry) => ({ ...entry, label: AUDIT_ACTIONS[entry.action] })) });
+  });
+
+  app.all('*', (c) => errorResponse(c, 'NOT_FOUND'));
+
+  app.onError((error, c) => {
+    const code: ApiErrorCode = error instanceof AdminRefusal ? error.code : apiErrorOf(error).code;
+    const { status } = API_ERRORS[code];
+    const log = status >= 500 ? deps.logger.error.bind(deps.logger) : deps.logger.info.bind(deps.logger);
+    log('admin request refused', { code, status, method: c.req.method, route: c.req.routePath, ...safeError(error) });
+    return errorResponse(c, code);
+  });
+
+  return app;
+}
