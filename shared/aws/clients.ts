@@ -30,6 +30,12 @@ export interface ClientOptions {
 
 /** The credentials s3rver expects. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+/**
+ * Attempts of an SES call (the first and the retries): the monthly report's one e-mail is worth waiting for
+ * through a throttling burst, with the SDK's standard exponential backoff and jitter between attempts.
+ */
+export const SES_MAX_ATTEMPTS = 6;
+
 /** Any non-empty pair works for dynalite and aws-ses-v2-local. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
@@ -51,7 +57,12 @@ export function createAwsClients(options: ClientOptions = {}): AwsClients {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const ses = new SESClient({ ...base, ...(options.endpoints?.ses ? { endpoint: options.endpoints.ses } : {}) });
+  const ses = new SESClient({
+    ...base,
+    retryMode: 'standard',
+    maxAttempts: SES_MAX_ATTEMPTS,
+    ...(options.endpoints?.ses ? { endpoint: options.endpoints.ses } : {}),
+  });
   const secrets = new SecretsManagerClient(base);
   const doc = DynamoDBDocumentClient.from(dynamodb, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },

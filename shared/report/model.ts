@@ -66,7 +66,8 @@ export function snapshotRosters(
     let granted = 0;
     let grantedOnTime = 0;
     for (const official of roster.officials) {
-      const figures = (byWorkUnit[official.workUnitCode] ??= { officials: 0, granted: 0 });
+      const figures = byWorkUnit[official.workUnitCode] ?? { officials: 0, granted: 0 };
+      byWorkUnit[official.workUnitCode] = figures;
       figures.officials += 1;
       const day = grantedOn.get(official.idHash);
       if (day !== undefined && day <= asOf) {

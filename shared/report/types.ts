@@ -4,47 +4,13 @@
  * DESIGN.md, with extra fields). Plain records only; no DynamoDB shapes.
  */
 import type { DeadlineStatus } from '../pipeline/rosters.js';
+import type { Grant } from '../store/grants.js';
+import type { ResultsEntry, ResultsPointer } from '../store/results.js';
 
-export type { DeadlineStatus };
+export type { DeadlineStatus, Grant, ResultsEntry, ResultsPointer };
 
 /** The first month of step 4 of the letter: accounts are counted from July 2021. */
 export const FIRST_REPORT_PERIOD = '2021-07';
-
-/** The current results file of one scope (the centre, or one unit) for one month. */
-export interface ResultsPointer {
-  period: string;
-  scope: string;
-  versionId: string;
-  uploadId: string;
-  orderKey: string;
-  receivedAt: string;
-  /** The earliest accepted file of that scope and month: the deadline is judged on it. */
-  firstReceivedAt: string;
-  rowCount: number;
-  total: number;
-  updatedAt: string;
-  previousVersionId: string | null;
-}
-
-/** One row of a results file, attributed at ingestion. */
-export interface ResultsEntry {
-  row: number;
-  idHash: string | null;
-  phoneHash: string | null;
-  name: string | null;
-  count: number;
-  /** The uploader unit the row counts for; null: on no current roster when the file was accepted. */
-  unit: string | null;
-  /** The commune/department one-stop shop on the roster, or null. */
-  workUnitCode: string | null;
-}
-
-export interface Grant {
-  idHash: string;
-  /** `YYYY-MM-DD`. */
-  grantedAt: string;
-  recordedAt: string;
-}
 
 /** Officials and permissions of one work unit (a commune, the district's own shop, a department). */
 export interface WorkUnitRoster {
