@@ -10,9 +10,17 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { type LambdaHandler, safeError, withLambdaContext } from '../../shared/logger.js';
 import type { PipelineDeps } from '../../shared/pipeline/deps.js';
-import { authorize, createUpload, getUploadStatus, listUploadsForToken } from '../../shared/pipeline/uploads.js';
+import {
+  authorize,
+  cancelUpload,
+  createUpload,
+  getUploadStatus,
+  listUploadsForToken,
+  pageSettings,
+  templateForToken,
+} from '../../shared/pipeline/uploads.js';
 import { createAdminApp } from './admin/app.js';
-import { API_ERRORS, type ApiErrorCode, apiErrorOf } from './errors.js';
+import { API_ERRORS, type ApiErrorCode, apiErrorMessage, apiErrorOf } from './errors.js';
 
 const createUploadBody = z.object({
   token: z.string().min(1).max(2048),
@@ -29,13 +37,12 @@ function bearer(c: Context): string | undefined {
   return match?.[1];
 }
 
-function errorResponse(c: Context, code: ApiErrorCode) {
-  const { status, message } = API_ERRORS[code];
-  return c.json({ error: { code, message } }, status);
-}
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function createApiApp(deps: PipelineDeps): Hono {
   const app = new Hono();
+  const errorResponse = (c: Context, code: ApiErrorCode) =>
+    c.json({ error: { code, message: apiErrorMessage(code, deps.config) } }, API_ERRORS[code].status);
 
   app.use('/api/*', async (c, next) => {
     await next();
@@ -56,14 +63,28 @@ export function createApiApp(deps: PipelineDeps): Hono {
 
   app.get('/api/uploads', async (c) => c.json(await listUploadsForToken(deps, bearer(c))));
 
-  app.get('/api/uploads/:uploadId', async (c) => {
+  // A malformed id is an unknown upload, but only once the token has been checked.
+  const withUploadId = (c: Context, answer: (uploadId: string) => Promise<Response>) => {
     const uploadId = uploadIdParam.safeParse(c.req.param('uploadId'));
-    // A malformed id is an unknown upload, but only once the token has been checked.
-    if (!uploadId.success) {
-      authorize(deps, bearer(c));
-      return errorResponse(c, 'NOT_FOUND');
-    }
-    return c.json(await getUploadStatus(deps, bearer(c), uploadId.data));
+    if (uploadId.success) return answer(uploadId.data);
+    authorize(deps, bearer(c));
+    return errorResponse(c, 'NOT_FOUND');
+  };
+
+  app.get('/api/uploads/:uploadId', (c) => withUploadId(c, async (id) => c.json(await getUploadStatus(deps, bearer(c), id))));
+
+  app.post('/api/uploads/:uploadId/cancel', (c) => withUploadId(c, async (id) => c.json(await cancelUpload(deps, bearer(c), id))));
+
+  // Public: the page needs the upload limit and whom to call even when its link is bad.
+  app.get('/api/settings', (c) => c.json(pageSettings(deps)));
+
+  // The link's blank form, by bearer token like every other route: the token stays out of URLs and caches.
+  app.get('/api/template', async (c) => {
+    const template = await templateForToken(deps, bearer(c));
+    return c.body(template.bytes.slice().buffer, 200, {
+      'Content-Type': XLSX_TYPE,
+      'Content-Disposition': `attachment; filename="${template.fileName}"`,
+    });
   });
 
   app.route('/api/admin', createAdminApp(deps));

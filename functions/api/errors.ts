@@ -3,6 +3,10 @@
  * errors become `INTERNAL` — a raw message never leaves the function.
  */
 import { type AppError, NotFoundError, TokenError, UploadRefusal } from '../../shared/errors.js';
+import { formatMegabytes } from '../../shared/workbook/zip-guard.js';
+
+/** Stands for the configured upload limit in a message, so the page never states a different one. */
+const LIMIT = '{limit}';
 
 export const API_ERRORS = {
   BAD_REQUEST: {
@@ -15,7 +19,8 @@ export const API_ERRORS = {
   },
   FORM_NOT_SUPPORTED: {
     status: 400,
-    message: 'Biểu mẫu này chưa được hỗ trợ tải lên. Vui lòng liên hệ Trung tâm Phục vụ hành chính công tỉnh.',
+    message:
+      'Đường dẫn này không dùng để gửi loại biểu mẫu ghi trong đường dẫn. Vui lòng liên hệ Trung tâm Phục vụ hành chính công tỉnh để được cấp đường dẫn đúng.',
   },
   TOKEN_MISSING: {
     status: 401,
@@ -45,7 +50,7 @@ export const API_ERRORS = {
   },
   FILE_TOO_LARGE: {
     status: 413,
-    message: 'Tệp quá lớn (tối đa 5 MB). Vui lòng xóa các trang tính, hình ảnh không cần thiết rồi tải lên lại.',
+    message: `Tệp quá lớn (tối đa ${LIMIT}). Vui lòng xóa các trang tính, hình ảnh không cần thiết rồi tải lên lại.`,
   },
   UNSUPPORTED_TYPE: {
     status: 415,
@@ -84,6 +89,11 @@ export const API_ERRORS = {
 } as const satisfies Record<string, { status: 400 | 401 | 403 | 404 | 413 | 415 | 500; message: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** The message of `code` as the clerk reads it, the configured upload limit filled in. */
+export function apiErrorMessage(code: ApiErrorCode, limits: { maxUploadBytes: number }): string {
+  return API_ERRORS[code].message.replace(LIMIT, formatMegabytes(limits.maxUploadBytes));
+}
 
 /** The error body `{ error: { code, message } }` and status for anything thrown by a route. */
 export function apiErrorOf(error: unknown): { code: ApiErrorCode; status: (typeof API_ERRORS)[ApiErrorCode]['status'] } {

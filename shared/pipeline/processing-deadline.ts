@@ -64,6 +64,12 @@ export const PROCESSING_ABANDONED: FailureCode = 'PROCESSING_ABANDONED';
  */
 export const UPLOAD_NEVER_RECEIVED: FailureCode = 'OBJECT_MISSING';
 
+/**
+ * The failure code stored for an upload the clerk cancelled before its file was sent (`POST
+ * /api/uploads/<id>/cancel`): contract 3's statuses are fixed, so a cancelled upload is `failed` with it.
+ */
+export const UPLOAD_CANCELLED = 'UPLOAD_CANCELLED';
+
 /** True when `upload` is still `processing` but no delivery of its event can still be running or come. */
 export function isProcessingAbandoned(upload: Pick<UploadRecord, 'status' | 'updatedAt'>, now: Date): boolean {
   return upload.status === 'processing' && isOlderThan(upload.updatedAt, PROCESSING_GIVE_UP_MS, now);

@@ -1,16 +1,20 @@
 /**
- * The upload API's domain steps: hand out a presigned POST for a token, answer an upload's status, list a
- * unit's uploads. Each step checks the token first and changes nothing when anything is wrong.
+ * The upload API's domain steps: hand out a presigned POST for a token, answer an upload's status, list the
+ * link's uploads, cancel an upload whose file was not sent, build the link's blank form. Each step checks
+ * the token first and changes nothing when anything is wrong. A link sees only the uploads of its own
+ * holder and form (and month, for the monthly forms): a results link never reads a roster.
  */
 import { incomingKey, presignDownload, presignUpload } from '../aws/s3.js';
+import { DEFAULT_SUPPORT_CONTACT, type SupportContact } from '../config.js';
 import { NotFoundError, TokenError, UploadRefusal } from '../errors.js';
-import type { UploadStatus } from '../store/types.js';
-import { type TokenClaims, verifyToken } from '../tokens.js';
+import { holderName, type TemplateRequest, templateBytes, templateFileName } from '../forms/templates.js';
+import type { UploadRecord, UploadStatus } from '../store/types.js';
+import { CENTRE_UNIT, formAllowedFor, type TokenClaims, type UploadForm, verifyToken } from '../tokens.js';
 import { type Issue, makeIssue } from '../verdict.js';
 import { isUploaderUnit, unitByCode } from '../vn/units.js';
+import { formatMegabytes } from '../workbook/zip-guard.js';
 import type { PipelineDeps } from './deps.js';
-import type { FailureCode } from './process-upload.js';
-import { UPLOAD_URL_TTL_SECONDS, uploadAsSeenAt } from './processing-deadline.js';
+import { UPLOAD_CANCELLED, UPLOAD_NEVER_RECEIVED, UPLOAD_URL_TTL_SECONDS, uploadAsSeenAt } from './processing-deadline.js';
 
 export { UPLOAD_URL_TTL_SECONDS };
 
@@ -46,11 +50,24 @@ export function uploadFileKind(fileName: string, contentType: string): { extensi
   throw new UploadRefusal('UNSUPPORTED_TYPE');
 }
 
-/** The token's claims, refusing a unit that is not (or no longer) an uploader: such a token admits no one. */
+/**
+ * The token's claims, refusing a holder that is neither an uploader unit (or no longer one) nor the centre:
+ * such a token admits no one. Whether the holder may send its form is `createUpload`'s question.
+ */
 export function authorize(deps: PipelineDeps, token: string | undefined): TokenClaims {
   const claims = verifyToken(token, deps.tokenSecret, deps.now());
-  if (!isUploaderUnit(claims.unit)) throw new TokenError('wrong-unit');
+  if (claims.unit !== CENTRE_UNIT && !isUploaderUnit(claims.unit)) throw new TokenError('wrong-unit');
   return claims;
+}
+
+/** Monthly forms are about one month; a roster is not, so a roster link sees its unit's rosters of any month. */
+function isMonthly(form: UploadForm): boolean {
+  return form !== 'roster';
+}
+
+/** Whether the link `claims` may see `upload`: its own holder, form and (for monthly forms) month. */
+function visibleTo(claims: TokenClaims, upload: Pick<UploadRecord, 'unit' | 'form' | 'period'>): boolean {
+  return upload.unit === claims.unit && upload.form === claims.form && (!isMonthly(claims.form) || upload.period === claims.period);
 }
 
 export interface CreateUploadRequest {
@@ -71,7 +88,7 @@ export const REPORT_URL_TTL_SECONDS = 5 * 60;
 
 export async function createUpload(deps: PipelineDeps, request: CreateUploadRequest): Promise<CreatedUpload> {
   const claims = authorize(deps, request.token);
-  if (claims.form !== 'roster') throw new UploadRefusal('FORM_NOT_SUPPORTED');
+  if (!formAllowedFor(claims.unit, claims.form)) throw new UploadRefusal('FORM_NOT_SUPPORTED');
   if (request.size < 1) throw new UploadRefusal('FILE_EMPTY');
   if (request.size > deps.config.maxUploadBytes) throw new UploadRefusal('FILE_TOO_LARGE');
   const kind = uploadFileKind(request.fileName, request.contentType);
@@ -103,8 +120,15 @@ export async function createUpload(deps: PipelineDeps, request: CreateUploadRequ
     declaredSize: request.size,
     createdAt: now,
   });
-  deps.logger.info('upload link issued', { uploadId, unit: claims.unit, declaredSize: request.size });
+  deps.logger.info('upload link issued', { uploadId, unit: claims.unit, form: claims.form, declaredSize: request.size });
   return { uploadId, url: presigned.url, fields: presigned.fields, expiresAt: presigned.expiresAt.toISOString() };
+}
+
+/** One official of an accepted roster, as its receipt shows them: never an ID or phone number. */
+export interface ReceiptOfficial {
+  row: number;
+  name: string;
+  unitName: string;
 }
 
 export interface UploadStatusView {
@@ -117,11 +141,18 @@ export interface UploadStatusView {
   reportUrl: string | null;
   fileName: string;
   createdAt: string;
+  form: UploadForm;
+  period: string;
+  /** A stable code when `status` is `failed` (`UPLOAD_CANCELLED` for an upload the clerk cancelled). */
+  failureCode: string | null;
+  /** An accepted roster's officials, for its receipt (absent otherwise, and empty once a later roster replaced it). */
+  officials?: ReceiptOfficial[];
 }
 
 /**
- * An upload's state for its unit. A `processing` one whose every delivery is over, or a `pending` one whose
- * file can no longer arrive, reads as `failed` (processing-deadline.ts).
+ * An upload's state for its link. A `processing` one whose every delivery is over, or a `pending` one whose
+ * file can no longer arrive, reads as `failed` (processing-deadline.ts). Another holder's upload is refused
+ * (403); an upload of another form or month is, to this link, no upload at all (404).
  */
 export async function getUploadStatus(deps: PipelineDeps, token: string | undefined, uploadId: string): Promise<UploadStatusView> {
   const claims = authorize(deps, token);
@@ -129,16 +160,27 @@ export async function getUploadStatus(deps: PipelineDeps, token: string | undefi
   if (!stored) throw new NotFoundError('upload');
   const upload = uploadAsSeenAt(stored, deps.now());
   if (upload.unit !== claims.unit) throw new TokenError('wrong-unit');
-  const reportUrl = upload.annotatedKey
-    ? await presignDownload(deps.clients.s3, {
-        bucket: deps.config.bucketName,
-        key: upload.annotatedKey,
-        downloadName: `ket-qua-kiem-tra-${upload.uploadId}.xlsx`,
-        expiresInSeconds: REPORT_URL_TTL_SECONDS,
-      })
-    : null;
-  const issues =
-    upload.status === 'failed' ? [failureIssue((upload.failureCode ?? 'VALIDATION_FAILED') as FailureCode)] : upload.issues;
+  if (!visibleTo(claims, upload)) throw new NotFoundError('upload of another form or month');
+  const issues = upload.status === 'failed' ? [failureIssue(upload.failureCode)] : upload.issues;
+  // A file refused as a whole (a Word file, an old .xls) has no cell to mark: its workbook would only repeat the message.
+  const hasCellsToMark = issues.some((issue) => issue.row !== null);
+  const reportUrl =
+    upload.annotatedKey && hasCellsToMark
+      ? await presignDownload(deps.clients.s3, {
+          bucket: deps.config.bucketName,
+          key: upload.annotatedKey,
+          downloadName: annotatedFileName(upload.fileName),
+          expiresInSeconds: REPORT_URL_TTL_SECONDS,
+        })
+      : null;
+  const officials =
+    upload.status === 'accepted' && upload.form === 'roster' && upload.versionId
+      ? (await deps.store.listVersionOfficials(upload.unit, upload.versionId)).map((official) => ({
+          row: official.row,
+          name: official.name,
+          unitName: unitByCode(official.workUnitCode)?.name ?? official.workUnitCode,
+        }))
+      : undefined;
   return {
     uploadId: upload.uploadId,
     status: upload.status,
@@ -148,12 +190,47 @@ export async function getUploadStatus(deps: PipelineDeps, token: string | undefi
     reportUrl,
     fileName: upload.fileName,
     createdAt: upload.createdAt,
+    form: upload.form,
+    period: upload.period,
+    failureCode: upload.status === 'failed' ? (upload.failureCode ?? null) : null,
+    ...(officials ? { officials } : {}),
   };
 }
 
-/** A failed upload still tells the clerk what to do, as a file-level issue (a file that never arrived: send it again). */
-function failureIssue(code: FailureCode): Issue {
-  return makeIssue(code === 'OBJECT_MISSING' ? 'UPLOAD_NOT_RECEIVED' : 'PROCESSING_FAILED');
+/**
+ * The annotated workbook's name: the clerk's own file's, so they recognize it among their downloads.
+ * ASCII only (it travels in a quoted header): diacritics are dropped, anything else unsafe becomes "-".
+ */
+export function annotatedFileName(fileName: string): string {
+  const base = fileName
+    .replace(/\.[A-Za-z0-9]{1,8}$/, '')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^A-Za-z0-9 ._()-]+/g, '-')
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s.-]+|[\s.-]+$/g, '')
+    .slice(0, 100);
+  return `${base || 'danh-sach'} - ket qua kiem tra.xlsx`;
+}
+
+/** A failed upload still tells the clerk what happened and what to do, as a file-level issue. */
+function failureIssue(code: string | null): Issue {
+  if (code === UPLOAD_CANCELLED) return makeIssue('UPLOAD_CANCELLED');
+  return makeIssue(code === UPLOAD_NEVER_RECEIVED ? 'UPLOAD_NOT_RECEIVED' : 'PROCESSING_FAILED');
+}
+
+export interface UploadListItem {
+  uploadId: string;
+  fileName: string;
+  status: UploadStatus;
+  accepted: boolean | null;
+  rows: number | null;
+  createdAt: string;
+  failureCode: string | null;
+  /** A later accepted file took this one's place (the unit's roster, or its file for the month). */
+  replaced: boolean;
 }
 
 export interface UploadListView {
@@ -161,18 +238,45 @@ export interface UploadListView {
   form: TokenClaims['form'];
   period: string;
   expiresAt: string;
-  uploads: { uploadId: string; fileName: string; status: UploadStatus; accepted: boolean | null; rows: number | null; createdAt: string }[];
+  /** The accepted upload in force: the unit's current roster, or its file for the month; null when none. */
+  currentUploadId: string | null;
+  uploads: UploadListItem[];
+}
+
+/**
+ * The accepted upload in force among `uploads`: the one with the newest S3 order key, which is exactly the
+ * rule the roster pointer (and the results pointer) flips by, so no extra read is needed to know it.
+ */
+function uploadInForce(uploads: readonly UploadRecord[]): UploadRecord | undefined {
+  let current: UploadRecord | undefined;
+  for (const upload of uploads) {
+    if (upload.status !== 'accepted' || upload.objectVersion === null) continue;
+    if (!current || (current.objectVersion ?? '') < upload.objectVersion) current = upload;
+  }
+  return current;
+}
+
+/** Grants add up; the other forms replace: a later accepted file takes the place of every earlier one. */
+function isReplacedBy(upload: UploadRecord, current: UploadRecord | undefined, form: UploadForm): boolean {
+  if (!current || form === 'grants' || upload.uploadId === current.uploadId) return false;
+  if (upload.status === 'accepted') return true;
+  const settled = upload.status === 'rejected' || upload.status === 'failed';
+  return settled && upload.createdAt < current.createdAt;
 }
 
 export async function listUploadsForToken(deps: PipelineDeps, token: string | undefined): Promise<UploadListView> {
   const claims = authorize(deps, token);
   const now = deps.now();
-  const uploads = (await deps.store.listUploads(claims.unit)).map((upload) => uploadAsSeenAt(upload, now));
+  const uploads = (await deps.store.listUploads(claims.unit))
+    .map((upload) => uploadAsSeenAt(upload, now))
+    .filter((upload) => visibleTo(claims, upload));
+  const current = claims.form === 'grants' ? undefined : uploadInForce(uploads);
   return {
-    unit: { code: claims.unit, name: unitByCode(claims.unit)?.name ?? claims.unit },
+    unit: { code: claims.unit, name: holderName(claims.unit) },
     form: claims.form,
     period: claims.period,
     expiresAt: claims.expiresAt.toISOString(),
+    currentUploadId: current?.uploadId ?? null,
     uploads: uploads.map((u) => ({
       uploadId: u.uploadId,
       fileName: u.fileName,
@@ -180,6 +284,52 @@ export async function listUploadsForToken(deps: PipelineDeps, token: string | un
       accepted: u.accepted,
       rows: u.rowsRead,
       createdAt: u.createdAt,
+      failureCode: u.status === 'failed' ? (u.failureCode ?? null) : null,
+      replaced: isReplacedBy(u, current, claims.form),
     })),
   };
+}
+
+/**
+ * The clerk cancelled the transfer: the upload is recorded `failed` with `UPLOAD_CANCELLED` (contract 3's
+ * statuses are fixed), so history says "cancelled" instead of "waiting to be checked". Only a `pending`
+ * upload whose file has not been announced changes. Should the file still arrive complete (the cancel came
+ * after the last byte), it is processed normally and its verdict replaces the cancellation: the verdict is
+ * what the system now holds, and the page shows it.
+ */
+export async function cancelUpload(deps: PipelineDeps, token: string | undefined, uploadId: string): Promise<UploadStatusView> {
+  const claims = authorize(deps, token);
+  const stored = await deps.store.getUpload(uploadId);
+  if (!stored) throw new NotFoundError('upload');
+  if (stored.unit !== claims.unit) throw new TokenError('wrong-unit');
+  if (!visibleTo(claims, stored)) throw new NotFoundError('upload of another form or month');
+  const cancelled = await deps.store.cancelUpload(uploadId, UPLOAD_CANCELLED, deps.now());
+  deps.logger.info('upload cancelled by the clerk', { uploadId, unit: claims.unit, changed: cancelled });
+  return getUploadStatus(deps, token, uploadId);
+}
+
+/** What the page needs before any token is checked: the upload limit the API enforces, and whom to call. */
+export interface PageSettings {
+  maxUploadBytes: number;
+  /** The limit as the page writes it ("5 MB"). */
+  maxUploadLabel: string;
+  support: SupportContact;
+}
+
+export function pageSettings(deps: PipelineDeps): PageSettings {
+  return {
+    maxUploadBytes: deps.config.maxUploadBytes,
+    maxUploadLabel: formatMegabytes(deps.config.maxUploadBytes),
+    support: deps.config.supportContact ?? DEFAULT_SUPPORT_CONTACT,
+  };
+}
+
+/** The link's blank form: the roster with its unit filled in, the month's results, or the grants list. */
+export async function templateForToken(
+  deps: PipelineDeps,
+  token: string | undefined,
+): Promise<{ fileName: string; bytes: Uint8Array }> {
+  const claims = authorize(deps, token);
+  const request: TemplateRequest = { form: claims.form, unit: claims.unit, period: claims.period };
+  return { fileName: templateFileName(request), bytes: await templateBytes(request) };
 }

@@ -162,7 +162,7 @@ export function createStore(options: StoreOptions) {
     return {
       uploadId: str(item, 'uploadId'),
       unit: str(item, 'unit'),
-      form: str(item, 'form') === 'results' ? 'results' : 'roster',
+      form: UPLOAD_FORMS.find((form) => form === item.form) ?? 'roster',
       period: str(item, 'period'),
       objectKey: str(item, 'objectKey'),
       fileName: str(item, 'fileName'),
@@ -398,6 +398,31 @@ export function createStore(options: StoreOptions) {
                 ':accepted': 'accepted',
                 ':rejected': 'rejected',
               },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConflictError) return false;
+        throw error;
+      }
+    },
+
+    /**
+     * Records that the clerk cancelled an upload whose file was never announced: `failed` with `failureCode`.
+     * False (and nothing written) when it is no longer `pending` or its file has already arrived.
+     */
+    async cancelUpload(uploadId: string, failureCode: string, now: Date): Promise<boolean> {
+      try {
+        await call('UpdateItem cancel', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: key.upload(uploadId),
+              UpdateExpression: 'SET #status = :failed, failureCode = :code, updatedAt = :now',
+              ConditionExpression: 'attribute_exists(pk) AND #status = :pending AND attribute_not_exists(objectVersion)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':failed': 'failed', ':pending': 'pending', ':code': failureCode, ':now': now.toISOString() },
             }),
           ),
         );

@@ -4,9 +4,10 @@
  * a unit's uploads, and every refusal with its status, a Vietnamese message, and no change anywhere.
  */
 import { describe, expect, it } from 'vitest';
-import { API_ERRORS, type ApiErrorCode } from '../../functions/api/errors.js';
-import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/config.js';
-import { issueToken } from '../../shared/tokens.js';
+import ExcelJS from 'exceljs';
+import { API_ERRORS, type ApiErrorCode, apiErrorMessage } from '../../functions/api/errors.js';
+import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_SUPPORT_CONTACT } from '../../shared/config.js';
+import { CENTRE_UNIT, issueToken } from '../../shared/tokens.js';
 import { api, type PresignedPost, tokenOf, useLocalStack, XLSX_TYPE } from '../support/local-stack.js';
 
 const stack = useLocalStack();
@@ -32,9 +33,11 @@ function decodePolicy(fields: Record<string, string>): PolicyDocument {
 }
 
 function expectRefusal(answer: { status: number; body: unknown }, code: ApiErrorCode) {
+  const message = apiErrorMessage(code, { maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES });
   expect(answer.status).toBe(API_ERRORS[code].status);
-  expect(answer.body).toEqual({ error: { code, message: API_ERRORS[code].message } });
-  expect(API_ERRORS[code].message).toMatch(VIETNAMESE);
+  expect(answer.body).toEqual({ error: { code, message } });
+  expect(message).toMatch(VIETNAMESE);
+  expect(message).not.toContain('{');
 }
 
 describe('POST /api/uploads', () => {
@@ -101,10 +104,11 @@ describe('POST /api/uploads', () => {
     ['a token signed with another secret', () => body(forged()), 'TOKEN_FORGED'],
     ['an expired token', () => body(expired()), 'TOKEN_EXPIRED'],
     ['a genuine token of a unit that may not upload', () => body(commune()), 'TOKEN_WRONG_UNIT'],
-    ['a token for the monthly results form', () => body(link('550', { form: 'results' })), 'FORM_NOT_SUPPORTED'],
+    ['a grants link held by a unit (only the centre sends grants)', () => body(link('550', { form: 'grants' })), 'FORM_NOT_SUPPORTED'],
+    ['a roster link held by the centre (it has no roster)', () => body(link(CENTRE_UNIT)), 'FORM_NOT_SUPPORTED'],
   ])('refuses %s with a Vietnamese message, recording nothing', async (_label, makeBody, code) => {
     const { deps } = stack.current;
-    const before = await deps.store.listUploads('550');
+    const before = [...(await deps.store.listUploads('550')), ...(await deps.store.listUploads(CENTRE_UNIT))];
     const payload = makeBody();
     const response = await fetch(`${stack.current.baseUrl}/api/uploads`, {
       method: 'POST',
@@ -112,7 +116,127 @@ describe('POST /api/uploads', () => {
       body: typeof payload === 'string' ? payload : JSON.stringify(payload),
     });
     expectRefusal({ status: response.status, body: await response.json() }, code);
-    expect(await deps.store.listUploads('550')).toEqual(before);
+    expect([...(await deps.store.listUploads('550')), ...(await deps.store.listUploads(CENTRE_UNIT))]).toEqual(before);
+  });
+
+  it.each([
+    ['a unit’s results link for a month', '549', 'results', 'Thị xã An Nhơn'],
+    ['the centre’s results link', CENTRE_UNIT, 'results', 'Trung tâm Phục vụ hành chính công tỉnh'],
+    ['the centre’s grants link', CENTRE_UNIT, 'grants', 'Trung tâm Phục vụ hành chính công tỉnh'],
+  ] as const)('takes a file on %s, under the holder’s own prefix', async (_label, unit, form, name) => {
+    const token = link(unit, { form, period: '2021-07' });
+    const created = await api<PresignedPost>(stack.current, '/api/uploads', { json: body(token, { fileName: 'thang-7.xlsx' }) });
+    expect(created.status).toBe(201);
+    expect(created.body.fields.key).toBe(`incoming/${unit}/${created.body.uploadId}.xlsx`);
+    const list = await api<{ unit: unknown; form: string; period: string; uploads: { uploadId: string }[] }>(stack.current, '/api/uploads', { token });
+    expect(list.body).toMatchObject({ unit: { code: unit, name }, form, period: '2021-07' });
+    expect(list.body.uploads.map((u) => u.uploadId)).toContain(created.body.uploadId);
+  });
+});
+
+describe('what a link may see', () => {
+  it('a results link neither lists nor reads the unit’s roster uploads, nor another month’s results', async () => {
+    const roster = link('547');
+    const july = link('547', { form: 'results', period: '2021-07' });
+    const august = link('547', { form: 'results', period: '2021-08' });
+    const rosterUpload = await api<PresignedPost>(stack.current, '/api/uploads', { json: body(roster, { fileName: 'danh-sach.xlsx' }) });
+    const julyUpload = await api<PresignedPost>(stack.current, '/api/uploads', { json: body(july, { fileName: 'thang-7.xlsx' }) });
+
+    const listed = async (token: string) =>
+      (await api<{ uploads: { fileName: string }[] }>(stack.current, '/api/uploads', { token })).body.uploads.map((u) => u.fileName);
+    expect(await listed(july)).toEqual(['thang-7.xlsx']);
+    expect(await listed(august)).toEqual([]);
+    expect(await listed(roster)).toEqual(['danh-sach.xlsx']);
+
+    expectRefusal(await api(stack.current, `/api/uploads/${rosterUpload.body.uploadId}`, { token: july }), 'NOT_FOUND');
+    expectRefusal(await api(stack.current, `/api/uploads/${julyUpload.body.uploadId}`, { token: august }), 'NOT_FOUND');
+    expectRefusal(await api(stack.current, `/api/uploads/${julyUpload.body.uploadId}`, { token: roster }), 'NOT_FOUND');
+    expect((await api(stack.current, `/api/uploads/${julyUpload.body.uploadId}`, { token: july })).body).toMatchObject({
+      status: 'pending',
+      form: 'results',
+      period: '2021-07',
+    });
+  });
+
+  it('a roster link sees its unit’s rosters whatever month the link was issued in (a roster is not monthly)', async () => {
+    const june = link('543', { period: '2021-06' });
+    const created = await api<PresignedPost>(stack.current, '/api/uploads', { json: body(june) });
+    const later = link('543', { period: '2021-09' });
+    expect((await api(stack.current, `/api/uploads/${created.body.uploadId}`, { token: later })).status).toBe(200);
+  });
+});
+
+describe('POST /api/uploads/<uploadId>/cancel', () => {
+  it('records an upload the clerk cancelled as failed with UPLOAD_CANCELLED, and says so in Vietnamese', async () => {
+    const token = link('542');
+    const created = await api<PresignedPost>(stack.current, '/api/uploads', { json: body(token, { fileName: 'huy.xlsx' }) });
+    const cancelled = await api<{ status: string; failureCode: string; issues: { code: string; message: string }[] }>(
+      stack.current,
+      `/api/uploads/${created.body.uploadId}/cancel`,
+      { method: 'POST', token },
+    );
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'failed', failureCode: 'UPLOAD_CANCELLED' });
+    expect(cancelled.body.issues.map((i) => i.code)).toEqual(['UPLOAD_CANCELLED']);
+    expect(cancelled.body.issues[0]?.message).toMatch(VIETNAMESE);
+
+    const list = await api<{ uploads: { uploadId: string; status: string; failureCode: string | null }[] }>(stack.current, '/api/uploads', { token });
+    expect(list.body.uploads.find((u) => u.uploadId === created.body.uploadId)).toMatchObject({ status: 'failed', failureCode: 'UPLOAD_CANCELLED' });
+  });
+
+  it.each<[string, (uploadId: string) => { path: string; token?: string }, ApiErrorCode]>([
+    ['without a token', (id) => ({ path: `/api/uploads/${id}/cancel` }), 'TOKEN_MISSING'],
+    ['with another unit’s token', (id) => ({ path: `/api/uploads/${id}/cancel`, token: link('540') }), 'TOKEN_WRONG_UNIT'],
+    ['for an unknown upload', () => ({ path: '/api/uploads/0000000000000000000000/cancel', token: link('542') }), 'NOT_FOUND'],
+  ])('refuses a cancel %s and changes nothing', async (_label, request, code) => {
+    const created = await api<PresignedPost>(stack.current, '/api/uploads', { json: body(link('542')) });
+    const { path, token } = request(created.body.uploadId);
+    expectRefusal(await api(stack.current, path, { method: 'POST', ...(token === undefined ? {} : { token }) }), code);
+    expect((await api(stack.current, `/api/uploads/${created.body.uploadId}`, { token: link('542') })).body).toMatchObject({ status: 'pending' });
+  });
+});
+
+describe('GET /api/settings', () => {
+  it('tells the page, without any token, the upload limit the API enforces and whom to call', async () => {
+    const settings = await api(stack.current, '/api/settings');
+    expect(settings.status).toBe(200);
+    expect(settings.body).toEqual({ maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES, maxUploadLabel: '5 MB', support: DEFAULT_SUPPORT_CONTACT });
+  });
+});
+
+describe('GET /api/template', () => {
+  async function template(token: string | undefined): Promise<{ response: Response; sheet: ExcelJS.Worksheet | undefined }> {
+    const response = await fetch(`${stack.current.baseUrl}/api/template`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    if (!response.ok) return { response, sheet: undefined };
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    return { response, sheet: workbook.worksheets[0] };
+  }
+  const rowText = (sheet: ExcelJS.Worksheet | undefined, row: number) =>
+    ((sheet?.getRow(row).values as unknown[]) ?? []).slice(1).map((value) => String(value ?? ''));
+
+  it.each([
+    ['a district’s roster link', '548', 'roster', 'Phụ lục 2', 'Đơn vị cung cấp: UBND huyện Phù Cát', ['STT', 'Họ và tên', 'Đơn vị', 'CMND/CCCD', 'Số điện thoại']],
+    ['a department’s roster link', 'so-noi-vu', 'roster', 'Phụ lục 2', 'Đơn vị cung cấp: Sở Nội vụ', ['STT', 'Họ và tên', 'Đơn vị', 'CMND/CCCD', 'Số điện thoại']],
+    ['a results link', '548', 'results', 'Kết quả hỗ trợ tạo tài khoản công dân tháng 07/2021', 'Đơn vị cung cấp: UBND huyện Phù Cát', ['STT', 'Họ và tên', 'CMND/CCCD', 'Số điện thoại', 'Số tài khoản đã tạo']],
+    ['the centre’s grants link', CENTRE_UNIT, 'grants', 'Danh sách cán bộ đã được phân quyền', 'Đơn vị cung cấp: Trung tâm Phục vụ hành chính công tỉnh', ['STT', 'Họ và tên', 'Đơn vị', 'CMND/CCCD', 'Số điện thoại', 'Ngày phân quyền']],
+  ] as const)('builds the blank form of %s', async (_label, unit, form, title, sender, header) => {
+    const { response, sheet } = await template(link(unit, { form, period: '2021-07' }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe(XLSX_TYPE);
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="mau-[a-z0-9-]+\.xlsx"$/);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(rowText(sheet, 1)[0]).toContain(title);
+    expect(rowText(sheet, 4)[0]).toBe(sender);
+    expect(rowText(sheet, 6)).toEqual(header);
+  });
+
+  it.each<[string, string | undefined, ApiErrorCode]>([
+    ['no token', undefined, 'TOKEN_MISSING'],
+    ['a malformed token', 'v1.abc', 'TOKEN_MALFORMED'],
+  ])('refuses %s', async (_label, token, code) => {
+    const { response } = await template(token);
+    expectRefusal({ status: response.status, body: await response.json() }, code);
   });
 });
 
