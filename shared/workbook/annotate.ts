@@ -25,6 +25,7 @@ export const SEVERITY_STYLE = {
   warning: { fill: 'FFFFEB9C', font: 'FF9C5700', label: 'Cảnh báo' },
 } as const satisfies Record<Severity, { fill: string; font: string; label: string }>;
 
+/** Each form's columns as its header names them: what the "Lỗi" sheet says instead of a code. */
 export const COLUMN_LABELS = {
   name: 'Họ và tên',
   unit: 'Đơn vị',
@@ -34,13 +35,21 @@ export const COLUMN_LABELS = {
 const NO_COLUMN_LABEL = '—';
 
 const FONT_NAME = 'Times New Roman';
+/**
+ * The "Lỗi" sheet: where (row, the column by its header and letter, the marked cell as a link to it), how
+ * serious, what to do; the stable code last, for the centre's staff.
+ */
 const ISSUES_SHEET_COLUMNS = [
   { header: 'Dòng', width: 8 },
-  { header: 'Cột', width: 16 },
+  { header: 'Cột', width: 26 },
+  { header: 'Ô', width: 8 },
   { header: 'Mức độ', width: 11 },
-  { header: 'Mã', width: 30 },
   { header: 'Nội dung', width: 100 },
+  { header: 'Mã lỗi', width: 30 },
 ] as const;
+const MESSAGE_COLUMN = 5;
+const CELL_LINK_COLUMN = 3;
+const SEVERITY_COLUMN = 4;
 const COLUMN_ORDER: readonly (RosterColumn | null)[] = [null, 'name', 'unit', 'idNumber', 'phone'];
 
 /** Excel's grid: an issue placed outside it (it cannot come from a real sheet) is listed, not marked. */
@@ -107,8 +116,10 @@ function firstUsedColumn(worksheet: ExcelJS.Worksheet, rowNumber: number, table:
   return first ?? (tableColumns.length > 0 ? Math.min(...tableColumns) : 1);
 }
 
-function markCells(worksheet: ExcelJS.Worksheet, table: TableLocation, issues: readonly Issue[]): void {
+/** Marks each issue's cell(s); answers the cell each issue was marked on (its first, for a split name). */
+function markCells(worksheet: ExcelJS.Worksheet, table: TableLocation, issues: readonly Issue[]): Map<Issue, string> {
   const byCell = new Map<string, { cell: ExcelJS.Cell; issues: Issue[] }>();
+  const markedAt = new Map<Issue, string>();
   for (const issue of issues) {
     if (issue.row === null || !Number.isInteger(issue.row) || issue.row < 1 || issue.row > MAX_EXCEL_ROW) continue;
     const columns = issue.column === null ? [firstUsedColumn(worksheet, issue.row, table)] : columnOf(table, issue.column);
@@ -119,6 +130,7 @@ function markCells(worksheet: ExcelJS.Worksheet, table: TableLocation, issues: r
       const entry = byCell.get(cell.address) ?? { cell, issues: [] };
       entry.issues.push(issue);
       byCell.set(cell.address, entry);
+      if (!markedAt.has(issue)) markedAt.set(issue, cell.address);
     }
   }
   for (const { cell, issues: cellIssues } of byCell.values()) {
@@ -134,6 +146,31 @@ function markCells(worksheet: ExcelJS.Worksheet, table: TableLocation, issues: r
     const kept = previous.startsWith(NOTE_HEADING) ? '' : previous;
     cell.note = [NOTE_HEADING, ...lines, ...(kept ? ['', kept] : [])].join('\n');
   }
+  return markedAt;
+}
+
+/** Where the issues were marked: the sheet and each issue's cell address. */
+interface Marks {
+  sheetName: string;
+  cells: ReadonlyMap<Issue, string>;
+}
+
+/** "CMND/CCCD (cột D)": the header the clerk sees, and where to find it. */
+function columnText(issue: Issue, address: string | undefined): string {
+  const label = issue.column ? COLUMN_LABELS[issue.column] : NO_COLUMN_LABEL;
+  const letter = address ? /^[A-Z]+/.exec(address)?.[0] : undefined;
+  if (!letter) return label;
+  return issue.column ? `${label} (cột ${letter})` : `Cột ${letter}`;
+}
+
+/**
+ * A link to the marked cell: Excel's HYPERLINK with an in-workbook target ("#'Sheet'!D8"), which Excel and
+ * LibreOffice both follow. The sheet name comes from the clerk's file, so its quotes are escaped for the
+ * reference and for the formula's string.
+ */
+function cellLink(sheetName: string, address: string): ExcelJS.CellFormulaValue {
+  const reference = `#'${sheetName.replace(/'/g, "''")}'!${address}`;
+  return { formula: `HYPERLINK("${reference.replace(/"/g, '""')}","${address}")`, result: address, date1904: false };
 }
 
 function sortedIssues(issues: readonly Issue[]): Issue[] {
@@ -141,7 +178,12 @@ function sortedIssues(issues: readonly Issue[]): Issue[] {
   return [...issues].sort((a, b) => rowKey(a) - rowKey(b) || COLUMN_ORDER.indexOf(a.column) - COLUMN_ORDER.indexOf(b.column));
 }
 
-function addIssuesSheet(workbook: ExcelJS.Workbook, issues: readonly Issue[], reservedName: string | undefined): void {
+function addIssuesSheet(
+  workbook: ExcelJS.Workbook,
+  issues: readonly Issue[],
+  reservedName: string | undefined,
+  marks?: Marks,
+): void {
   const name = reservedName && sameSheetName(reservedName, ISSUES_SHEET_NAME) ? ISSUES_SHEET_FALLBACK_NAME : ISSUES_SHEET_NAME;
   for (const existing of workbook.worksheets) {
     if (sameSheetName(existing.name, name)) workbook.removeWorksheet(existing.id);
@@ -157,23 +199,30 @@ function addIssuesSheet(workbook: ExcelJS.Workbook, issues: readonly Issue[], re
   });
   const rows = sortedIssues(issues);
   for (const issue of rows) {
+    const address = marks?.cells.get(issue);
     const row = sheet.addRow([
       issue.row ?? NO_COLUMN_LABEL,
-      issue.column ? COLUMN_LABELS[issue.column] : NO_COLUMN_LABEL,
+      columnText(issue, address),
+      address && marks ? cellLink(marks.sheetName, address) : NO_COLUMN_LABEL,
       SEVERITY_STYLE[issue.severity].label,
-      issue.code,
       issue.message,
+      issue.code,
     ]);
     row.eachCell((cell, column) => {
       cell.font = { ...font };
-      cell.alignment = { vertical: 'top', wrapText: column === 5, horizontal: column <= 3 ? 'center' : 'left' };
+      cell.alignment = {
+        vertical: 'top',
+        wrapText: column === MESSAGE_COLUMN || column === 2,
+        horizontal: column === 1 || column === CELL_LINK_COLUMN || column === SEVERITY_COLUMN ? 'center' : 'left',
+      };
     });
-    const severityCell = row.getCell(3);
+    if (address) row.getCell(CELL_LINK_COLUMN).font = { ...font, color: { argb: 'FF0563C1' }, underline: true };
+    const severityCell = row.getCell(SEVERITY_COLUMN);
     severityCell.fill = solidFill(SEVERITY_STYLE[issue.severity].fill);
     severityCell.font = { ...font, color: { argb: SEVERITY_STYLE[issue.severity].font } };
   }
   if (rows.length === 0) {
-    const cell = sheet.addRow(['', '', '', '', 'Không có lỗi hay cảnh báo nào.']).getCell(5);
+    const cell = sheet.addRow(['', '', '', '', 'Không có lỗi hay cảnh báo nào.']).getCell(MESSAGE_COLUMN);
     cell.font = { ...font };
   }
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: ISSUES_SHEET_COLUMNS.length } };
@@ -246,11 +295,12 @@ export async function annotate(
     const workbook = table ? await reopen(bytes, fileName, resolveReadLimits(limits)) : null;
     if (!table || !workbook) return await issuesOnly(verdict.issues);
     const worksheet = workbook.worksheets.find((sheet) => sheet.name === table.sheet);
+    let marks: Marks | undefined;
     if (worksheet) {
       clearPreviousMarks(worksheet);
-      markCells(worksheet, table, verdict.issues);
+      marks = { sheetName: worksheet.name, cells: markCells(worksheet, table, verdict.issues) };
     }
-    addIssuesSheet(workbook, verdict.issues, worksheet?.name);
+    addIssuesSheet(workbook, verdict.issues, worksheet?.name, marks);
     return toBytes(await workbook.xlsx.writeBuffer());
   } catch {
     // A workbook exceljs can read but not write back (it happens with exotic content): the list alone.

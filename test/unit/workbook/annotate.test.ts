@@ -41,10 +41,15 @@ const noteOf = (cell: ExcelJS.Cell) => {
   return typeof note === 'string' ? note : (note.texts ?? []).map((t) => t.text).join('');
 };
 
+/** Each row's values as the clerk reads them (a link cell's shown text). */
 function sheetRows(sheet: ExcelJS.Worksheet | undefined): unknown[][] {
   const rows: unknown[][] = [];
   sheet?.eachRow((row) => {
-    rows.push((row.values as unknown[]).slice(1));
+    rows.push(
+      (row.values as unknown[])
+        .slice(1)
+        .map((value) => (typeof value === 'object' && value !== null && 'result' in value ? (value as { result: unknown }).result : value)),
+    );
   });
   return rows;
 }
@@ -102,19 +107,48 @@ describe('annotating an uploaded workbook', () => {
     const list = workbook.getWorksheet(ISSUES_SHEET_NAME);
     expect(workbook.worksheets.map((s) => s.name)).toEqual(['Danh sách', 'Lỗi']);
     expect(sheetRows(list)).toEqual([
-      ['Dòng', 'Cột', 'Mức độ', 'Mã', 'Nội dung'],
-      ['—', '—', 'Cảnh báo', 'SENDER_UNKNOWN', issues[6]?.message],
-      [7, 'Số điện thoại', 'Cảnh báo', 'PHONE_LEADING_ZERO_RESTORED', issues[2]?.message],
-      [8, 'CMND/CCCD', 'Lỗi', 'ID_LENGTH', issues[0]?.message],
-      [8, 'Số điện thoại', 'Lỗi', 'PHONE_NOT_MOBILE', issues[1]?.message],
-      [9, '—', 'Cảnh báo', 'SAMPLE_ROW_SKIPPED', issues[5]?.message],
-      [9, 'Đơn vị', 'Cảnh báo', 'UNIT_INEXACT', issues[3]?.message],
-      [9, 'Đơn vị', 'Lỗi', 'UNIT_OUT_OF_SCOPE', issues[4]?.message],
+      ['Dòng', 'Cột', 'Ô', 'Mức độ', 'Nội dung', 'Mã lỗi'],
+      ['—', '—', '—', 'Cảnh báo', issues[6]?.message, 'SENDER_UNKNOWN'],
+      [7, 'Số điện thoại (cột E)', 'E7', 'Cảnh báo', issues[2]?.message, 'PHONE_LEADING_ZERO_RESTORED'],
+      [8, 'CMND/CCCD (cột D)', 'D8', 'Lỗi', issues[0]?.message, 'ID_LENGTH'],
+      [8, 'Số điện thoại (cột E)', 'E8', 'Lỗi', issues[1]?.message, 'PHONE_NOT_MOBILE'],
+      [9, 'Cột A', 'A9', 'Cảnh báo', issues[5]?.message, 'SAMPLE_ROW_SKIPPED'],
+      [9, 'Đơn vị (cột C)', 'C9', 'Cảnh báo', issues[3]?.message, 'UNIT_INEXACT'],
+      [9, 'Đơn vị (cột C)', 'C9', 'Lỗi', issues[4]?.message, 'UNIT_OUT_OF_SCOPE'],
     ]);
     expect(list?.getCell('A1').font?.bold).toBe(true);
     expect(list?.getCell('E4').font?.name).toBe('Times New Roman');
     expect(list?.getColumn(5).width).toBeGreaterThanOrEqual(60);
-    expect(fillOf(list?.getCell('C4') as ExcelJS.Cell)).toBe(SEVERITY_STYLE.error.fill);
+    expect(fillOf(list?.getCell('D4') as ExcelJS.Cell)).toBe(SEVERITY_STYLE.error.fill);
+  });
+
+  it('links each line of the "Lỗi" sheet to the cell it marked, on the roster\'s own sheet', async () => {
+    const workbook = await reopen(await annotate(await buildRosterXlsx({ rows: ROWS }), verdictWith(issues)));
+    const list = workbook.getWorksheet(ISSUES_SHEET_NAME);
+    const links = sheetRowsFormulas(list);
+    expect(links).toEqual([
+      null,
+      null,
+      `HYPERLINK("#'Danh sách'!E7","E7")`,
+      `HYPERLINK("#'Danh sách'!D8","D8")`,
+      `HYPERLINK("#'Danh sách'!E8","E8")`,
+      `HYPERLINK("#'Danh sách'!A9","A9")`,
+      `HYPERLINK("#'Danh sách'!C9","C9")`,
+      `HYPERLINK("#'Danh sách'!C9","C9")`,
+    ]);
+    // Every link leads to a cell that is marked.
+    const sheet = workbook.getWorksheet('Danh sách');
+    for (const formula of links.filter((link): link is string => link !== null)) {
+      const address = /!([A-Z]+\d+)"/.exec(formula)?.[1] ?? '';
+      expect(fillOf(sheet?.getCell(address) as ExcelJS.Cell), address).toBeDefined();
+    }
+  });
+
+  it("escapes quotes of the clerk's sheet name in a link", async () => {
+    const bytes = await buildWorkbookXlsx([{ name: `DS "Cát" Hanh's`, rows: [['STT'], [1, 'Lê Văn An']] }]);
+    const table: TableLocation = { ...TABLE, sheet: `DS "Cát" Hanh's` };
+    const workbook = await reopen(await annotate(bytes, verdictWith([issue('NAME_INVALID', 2, 'name')], table)));
+    expect(sheetRowsFormulas(workbook.getWorksheet(ISSUES_SHEET_NAME))[1]).toBe(`HYPERLINK("#'DS ""Cát"" Hanh''s'!B2","B2")`);
   });
 
   it('says so on the "Lỗi" sheet when there is nothing to report', async () => {
@@ -154,6 +188,16 @@ describe('annotating an uploaded workbook', () => {
     expect(sheet?.getCell(`B${ROSTER_LAYOUT.firstDataRow}`).value).toBe('Lê Văn An');
   });
 });
+
+/** The formula of each row's "Ô" cell (null where it holds no link). */
+function sheetRowsFormulas(sheet: ExcelJS.Worksheet | undefined): (string | null)[] {
+  const formulas: (string | null)[] = [];
+  sheet?.eachRow((row) => {
+    const value = row.getCell(3).value;
+    formulas.push(typeof value === 'object' && value !== null && 'formula' in value ? value.formula : null);
+  });
+  return formulas;
+}
 
 describe('re-uploading an annotated workbook', () => {
   it('replaces the old "Lỗi" sheet and clears the marks of cells now correct', async () => {
@@ -210,7 +254,7 @@ describe('annotating other inputs', () => {
     const verdict = verdictWith([makeIssue('FILE_CORRUPT')], null);
     const workbook = await reopen(await annotate(bytes, verdict, name));
     expect(workbook.worksheets.map((s) => s.name)).toEqual(['Lỗi']);
-    expect(sheetRows(workbook.getWorksheet('Lỗi'))[1]).toEqual(['—', '—', 'Lỗi', 'FILE_CORRUPT', verdict.issues[0]?.message]);
+    expect(sheetRows(workbook.getWorksheet('Lỗi'))[1]).toEqual(['—', '—', '—', 'Lỗi', verdict.issues[0]?.message, 'FILE_CORRUPT']);
   });
 
   it('ignores issue rows it cannot place (a table sheet that is not there)', async () => {
@@ -323,7 +367,7 @@ describe('annotating a file within every upload limit that claims far more than 
     const verdict = tooManyRows(table);
     const { workbook, peakGrowthMb } = await annotateInFreshProcess(await build(), verdict, fileName);
     expect(workbook.worksheets.map((s) => s.name)).toEqual([ISSUES_SHEET_NAME]);
-    expect(sheetRows(workbook.getWorksheet(ISSUES_SHEET_NAME))[1]).toEqual(['—', '—', 'Lỗi', 'FILE_TOO_MANY_ROWS', verdict.issues[0]?.message]);
+    expect(sheetRows(workbook.getWorksheet(ISSUES_SHEET_NAME))[1]).toEqual(['—', '—', '—', 'Lỗi', verdict.issues[0]?.message, 'FILE_TOO_MANY_ROWS']);
     expect(peakGrowthMb).toBeLessThan(MAX_PEAK_GROWTH_MB);
   });
 
@@ -372,6 +416,6 @@ describe('annotating a file past the read limits it was validated with', () => {
     const verdict = verdictWith([makeIssue('FILE_MISSING_COLUMNS', {}, { detail: 'Số điện thoại' })], null);
     const workbook = await reopen(await annotate(await buildRosterXlsx({ rows: ROWS }), verdict));
     expect(workbook.worksheets.map((s) => s.name)).toEqual([ISSUES_SHEET_NAME]);
-    expect(sheetRows(workbook.getWorksheet(ISSUES_SHEET_NAME))[1]).toEqual(['—', '—', 'Lỗi', 'FILE_MISSING_COLUMNS', verdict.issues[0]?.message]);
+    expect(sheetRows(workbook.getWorksheet(ISSUES_SHEET_NAME))[1]).toEqual(['—', '—', '—', 'Lỗi', verdict.issues[0]?.message, 'FILE_MISSING_COLUMNS']);
   });
 });
