@@ -180,10 +180,11 @@ export const ISSUES = {
     severity: 'error',
     message: (p) => `Số CMND/CCCD này bị trùng với dòng khác${otherRows(p)}. Mỗi người chỉ ghi một lần; vui lòng kiểm tra lại.`,
   },
+  // Never names the other unit: the clerk may learn only that this same person is listed elsewhere.
   ID_ON_OTHER_ROSTER: {
     severity: 'warning',
-    message: (p) =>
-      `Người có số CMND/CCCD này đang có trong danh sách của đơn vị khác${p.detail ? ` (${p.detail})` : ''}. Nếu cán bộ đã chuyển công tác, vui lòng báo Trung tâm Phục vụ hành chính công tỉnh.`,
+    message: () =>
+      'Người có cùng họ tên và số CMND/CCCD này cũng có trong danh sách hiện hành của một đơn vị khác. Nếu cán bộ đã chuyển công tác, vui lòng báo Trung tâm Phục vụ hành chính công tỉnh để cập nhật.',
   },
 
   PHONE_REQUIRED: {

@@ -13,7 +13,7 @@ import { objectOrderKey } from '../store/store.js';
 import type { OfficialInput } from '../store/types.js';
 import { validate } from '../validate.js';
 import { makeIssue, type Verdict } from '../verdict.js';
-import { unitByCode } from '../vn/units.js';
+import { toneKey } from '../vn/text.js';
 import { annotate } from '../workbook/annotate.js';
 import { formatMegabytes } from '../workbook/zip-guard.js';
 import type { PipelineDeps } from './deps.js';
@@ -145,8 +145,10 @@ export async function processUpload(deps: PipelineDeps, object: UploadedObject):
 }
 
 /**
- * The rows of an accepted verdict as officials, each with its keyed ID hash; rows whose person is on the
- * current roster of another unit get an `ID_ON_OTHER_ROSTER` warning (added to the verdict) and a flag.
+ * The rows of an accepted verdict as officials, each with its keyed ID hash. A person on the current roster
+ * of another unit is flagged for the centre (`sharedWith`: which units; `status` and `export-roster` show
+ * them). The clerk gets an `ID_ON_OTHER_ROSTER` warning only when the name matches too, and never learns
+ * which unit: otherwise any upload link would tell which unit lists an ID number of the holder's choosing.
  */
 async function officialsOf(deps: PipelineDeps, verdict: Verdict, unit: string): Promise<OfficialInput[]> {
   const officials: OfficialInput[] = [];
@@ -167,15 +169,32 @@ async function officialsOf(deps: PipelineDeps, verdict: Verdict, unit: string): 
     officials.map((o) => o.idHash),
     unit,
   );
+  const namesElsewhere = await namesOnOtherRosters(deps, elsewhere);
   for (const official of officials) {
     const units = elsewhere.get(official.idHash);
     if (!units) continue;
     official.sharedWith = units;
-    const detail = units.map((code) => unitByCode(code)?.name ?? code).join(', ');
-    verdict.issues.push(makeIssue('ID_ON_OTHER_ROSTER', { row: official.row, column: 'idNumber' }, { detail }));
+    if (namesElsewhere.get(official.idHash)?.has(toneKey(official.name))) {
+      verdict.issues.push(makeIssue('ID_ON_OTHER_ROSTER', { row: official.row, column: 'idNumber' }));
+    }
   }
   verdict.issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
   return officials;
+}
+
+/** For each ID hash found on other units' current rosters, the names (tone-insensitive) they list it under. */
+async function namesOnOtherRosters(deps: PipelineDeps, elsewhere: ReadonlyMap<string, readonly string[]>): Promise<Map<string, Set<string>>> {
+  const names = new Map<string, Set<string>>();
+  const units = [...new Set([...elsewhere.values()].flat())];
+  for (const rosterOfficials of await Promise.all(units.map((other) => deps.store.listCurrentOfficials(other)))) {
+    for (const official of rosterOfficials) {
+      if (!elsewhere.has(official.idHash)) continue;
+      const known = names.get(official.idHash) ?? new Set<string>();
+      known.add(toneKey(official.name));
+      names.set(official.idHash, known);
+    }
+  }
+  return names;
 }
 
 async function flipRoster(
