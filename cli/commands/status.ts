@@ -1,15 +1,22 @@
 /**
  * `status [--deadline YYYY-MM-DD] [--json]`: every district and department with its roster (none,
  * rejected, accepted with N officials and when) against the deadline (25/6/2021 unless configured):
- * on time, late, missing.
+ * on time, late, missing; with the roster files it sent (how many, the latest when) and the link it was
+ * issued (when).
  */
 import { InputError } from '../../shared/errors.js';
 import { parseCommandLine } from '../args.js';
 import { type DeadlineStatus, rosterStates, type UnitRosterState } from '../../shared/pipeline/rosters.js';
 import { storeTarget } from '../../infra/local/connect.js';
-import { formatIsoDate, formatVietnamDateTime } from '../../shared/vn/time.js';
+import { formatIsoDate, formatVietnamDate, formatVietnamDateTime, isCalendarDate } from '../../shared/vn/time.js';
 
-const USAGE = 'Cách dùng: npm run cli -- status [--deadline YYYY-MM-DD] [--json]\n';
+export const USAGE = [
+  'Cách dùng: npm run cli -- status [--deadline YYYY-MM-DD] [--json]',
+  '',
+  '  --deadline    hạn nộp danh sách, ví dụ 2021-06-25 (mặc định: ROSTER_DEADLINE, hoặc 25/06/2021)',
+  '  --json        in kết quả dạng JSON',
+  '',
+].join('\n');
 
 export const DEADLINE_LABELS = {
   'on-time': 'đúng hạn',
@@ -17,21 +24,34 @@ export const DEADLINE_LABELS = {
   missing: 'chưa nộp',
 } as const satisfies Record<DeadlineStatus, string>;
 
+const NONE = '–';
+
+/** `dd/mm/yyyy HH:MM` in Vietnam: in a table column the date reads first. */
 function vietnamTime(iso: string | null): string {
-  if (!iso) return '–';
-  const shown = formatVietnamDateTime(new Date(iso));
-  // dd/mm/yyyy HH:MM reads better in a table column than the helper's time-first order.
-  return `${shown.slice(6)} ${shown.slice(0, 5)}`;
+  if (!iso) return NONE;
+  const [time, date] = formatVietnamDateTime(new Date(iso)).split(' ');
+  return `${date} ${time}`;
 }
 
+/** The roster column: short, so that the table fits a terminal; details go to the notes under it. */
 export function rosterLabel(state: UnitRosterState): string {
-  if (state.roster === 'accepted') {
-    const shared = state.sharedOfficials > 0 ? `, ${state.sharedOfficials} người cũng có ở đơn vị khác` : '';
-    const rejectedSince = state.latestUpload?.status === 'rejected' ? '; lần tải gần nhất bị từ chối' : '';
-    return `đã nhận: ${state.officials} cán bộ${shared}${rejectedSince}`;
-  }
-  if (state.roster === 'rejected') return 'bị từ chối (tệp có lỗi, chờ tải lại)';
+  if (state.roster === 'accepted') return `đã nhận: ${state.officials} cán bộ`;
+  if (state.roster === 'rejected') return 'bị từ chối';
   return state.latestUpload?.status === 'processing' ? 'đang xử lý' : 'chưa có';
+}
+
+/** What the table has no room for: shared officials, a rejected file after an accepted one, a rejected unit waiting. */
+function notes(state: UnitRosterState): string[] {
+  const found: string[] = [];
+  if (state.sharedOfficials > 0) found.push(`${state.sharedOfficials} người cũng có trong danh sách của đơn vị khác`);
+  if (state.roster === 'accepted' && state.latestUpload?.status === 'rejected') found.push('lần tải gần nhất bị từ chối, danh sách đã nhận vẫn giữ');
+  if (state.roster === 'rejected') found.push('tệp gần nhất có lỗi, chờ đơn vị tải lại');
+  if (state.latestUpload?.status === 'failed') found.push('lần tải gần nhất không xử lý được, đơn vị cần tải lại');
+  return found;
+}
+
+function linkLabel(state: UnitRosterState): string {
+  return state.link ? formatVietnamDate(new Date(state.link.lastIssuedAt)) : 'chưa cấp';
 }
 
 /** A fixed-width table that lines up in a terminal (Vietnamese letters are one column each once NFC). */
@@ -46,39 +66,63 @@ function parse(args: string[]) {
   return parseCommandLine({ args, options: { deadline: { type: 'string' }, json: { type: 'boolean', default: false } } }, USAGE).values;
 }
 
+function asJson(state: UnitRosterState) {
+  return {
+    unitCode: state.unit.code,
+    unitName: state.unit.name,
+    roster: state.roster,
+    officials: state.officials,
+    receivedAt: state.receivedAt,
+    firstReceivedAt: state.firstReceivedAt,
+    rosterStatus: state.deadline,
+    sharedOfficials: state.sharedOfficials,
+    attempts: state.attempts,
+    lastAttemptAt: state.lastAttemptAt,
+    lastAttemptStatus: state.latestUpload?.status ?? null,
+    link: state.link
+      ? { issued: true, count: state.link.count, lastIssuedAt: state.link.lastIssuedAt, lastExpiresAt: state.link.lastExpiresAt }
+      : { issued: false, count: 0, lastIssuedAt: null, lastExpiresAt: null },
+  };
+}
+
 export async function run(args: string[]): Promise<number> {
   const values = parse(args);
-  if (values.deadline !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.deadline)) {
-    throw new InputError('Hạn nộp --deadline phải có dạng YYYY-MM-DD, ví dụ 2021-06-25.');
+  if (values.deadline !== undefined && !isCalendarDate(values.deadline)) {
+    throw new InputError(`Hạn nộp --deadline "${values.deadline}" không phải một ngày có thật; ghi dạng YYYY-MM-DD, ví dụ 2021-06-25.`);
   }
   const target = await storeTarget(process.env);
   try {
     const deadline = values.deadline ?? target.rosterDeadline;
     const states = await rosterStates(target.deps.store, deadline);
     if (values.json) {
-      const json = states.map((s) => ({
-        unitCode: s.unit.code,
-        unitName: s.unit.name,
-        roster: s.roster,
-        officials: s.officials,
-        receivedAt: s.receivedAt,
-        firstReceivedAt: s.firstReceivedAt,
-        rosterStatus: s.deadline,
-        sharedOfficials: s.sharedOfficials,
-      }));
-      process.stdout.write(`${JSON.stringify({ deadline, units: json }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ deadline, units: states.map(asJson) }, null, 2)}\n`);
       return 0;
     }
-    const header = ['Đơn vị', 'Danh sách', 'Nộp lúc (giờ VN)', 'Hạn nộp', 'Mã'];
-    const lines = states.map((s) => [s.unit.name, rosterLabel(s), vietnamTime(s.firstReceivedAt), DEADLINE_LABELS[s.deadline], s.unit.code]);
+    // Seven columns in under 120: the deadline is a day, so the first accepted file's date is enough.
+    const header = ['Đơn vị', 'Danh sách', 'Hạn nộp', 'Nộp ngày', 'Lần tải', 'Tải gần nhất', 'Đường dẫn'];
+    const rows = states.map((s) => [
+      s.unit.name,
+      rosterLabel(s),
+      DEADLINE_LABELS[s.deadline],
+      s.firstReceivedAt ? formatVietnamDate(new Date(s.firstReceivedAt)) : NONE,
+      String(s.attempts),
+      vietnamTime(s.lastAttemptAt),
+      linkLabel(s),
+    ]);
+    const noted = states.flatMap((s) => {
+      const found = notes(s);
+      return found.length > 0 ? [`- ${s.unit.name}: ${found.join('; ')}.`] : [];
+    });
     const count = (status: DeadlineStatus) => states.filter((s) => s.deadline === status).length;
     process.stdout.write(
       [
-        `Tình hình nộp danh sách cán bộ bộ phận một cửa (hạn nộp: hết ngày ${formatIsoDate(deadline)})`,
+        `Tình hình nộp danh sách cán bộ bộ phận một cửa (hạn nộp: hết ngày ${formatIsoDate(deadline)}; giờ Việt Nam)`,
         '',
-        table([header, ...lines]),
+        table([header, ...rows]),
         '',
+        ...(noted.length > 0 ? ['Ghi chú:', ...noted, ''] : []),
         `Tổng cộng ${states.length} đơn vị: ${count('on-time')} đúng hạn, ${count('late')} trễ hạn, ${count('missing')} chưa nộp.`,
+        '"Lần tải": số tệp đơn vị đã gửi; "Đường dẫn": ngày cấp đường dẫn tải lên gần nhất (lệnh invite).',
         '',
       ].join('\n'),
     );

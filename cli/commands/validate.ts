@@ -11,7 +11,15 @@ import { FORMS, type FormName, type Issue, type Verdict, verdictJson } from '../
 import { isUploaderUnit, unitByCode } from '../../shared/vn/units.js';
 import { annotate } from '../../shared/workbook/annotate.js';
 
-const USAGE = 'Cách dùng: npm run cli -- validate TỆP --unit MÃ_ĐƠN_VỊ [--form roster] [--json] [--out TỆP_ĐÁNH_DẤU.xlsx]';
+export const USAGE = [
+  'Cách dùng: npm run cli -- validate TỆP --unit MÃ_ĐƠN_VỊ [--form roster] [--json] [--out TỆP_ĐÁNH_DẤU.xlsx]',
+  '',
+  '  TỆP       tệp .xlsx, .xlsm hoặc .csv cần kiểm tra (không tải lên)',
+  '  --unit    mã đơn vị gửi tệp, ví dụ 548 (Huyện Phù Cát) hoặc so-noi-vu (Sở Nội vụ)',
+  '  --json    in kết quả dạng JSON',
+  '  --out     ghi bản có đánh dấu các ô lỗi ra tệp .xlsx',
+  '',
+].join('\n');
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(
@@ -27,8 +35,9 @@ export async function run(args: string[]): Promise<number> {
     },
     USAGE,
   );
-  const [file] = positionals;
-  if (!file || positionals.length > 1) throw new InputError(USAGE);
+  const [file, ...extra] = positionals;
+  if (!file) throw new InputError(`Thiếu tệp cần kiểm tra.\n${USAGE}`);
+  if (extra.length > 0) throw new InputError(`Mỗi lần chỉ kiểm tra một tệp; thừa: ${extra.map((e) => `"${e}"`).join(', ')}.\n${USAGE}`);
   const unit = values.unit;
   if (!unit) throw new InputError(`Thiếu --unit.\n${USAGE}`);
   if (!isUploaderUnit(unit)) {
@@ -69,14 +78,15 @@ function isForm(value: string): value is FormName {
 
 /** Reads no more than `limit` bytes: a hostile multi-gigabyte file is rejected by size, not read whole. */
 function readAtMost(file: string, limit: number): Uint8Array {
-  let size: number;
+  let stat: ReturnType<typeof statSync>;
   try {
-    const stat = statSync(file);
-    if (!stat.isFile()) throw new Error('not a regular file');
-    size = stat.size;
+    stat = statSync(file);
   } catch (error) {
     throw new InputError(`Không tìm thấy tệp "${file}".`, { cause: error });
   }
+  if (stat.isDirectory()) throw new InputError(`"${file}" là một thư mục, không phải tệp: hãy chỉ ra một tệp .xlsx hoặc .csv trong thư mục đó.`);
+  if (!stat.isFile()) throw new InputError(`"${file}" không phải là một tệp thông thường: hãy chỉ ra một tệp .xlsx hoặc .csv.`);
+  const size = stat.size;
   const buffer = Buffer.alloc(Math.min(size, limit));
   const fd = openSync(file, 'r');
   try {

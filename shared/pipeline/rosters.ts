@@ -2,15 +2,13 @@
  * The province-wide view of the rosters, for the centre's staff (CLI `status` and `export-roster`, and
  * the monthly report later): every uploader unit with its current roster, judged against the deadline,
  * and the current officials with the units they are also listed by. Queries only: the pointers of all
- * units (one Query), the rows of each current version, the latest uploads of each unit.
+ * units (one Query), the rows of each current version, the uploads of each unit, the issued links (one Query).
  */
 import { endOfVietnamDay } from '../vn/time.js';
 import type { Store } from '../store/store.js';
-import type { Official, RosterPointer, UploadStatus } from '../store/types.js';
+import type { LinkRecord, Official, RosterPointer, UploadStatus } from '../store/types.js';
 import { type UnitInfo, unitByCode, uploaderUnits } from '../vn/units.js';
 import { uploadAsSeenAt } from './processing-deadline.js';
-
-const RECENT_UPLOADS = 20;
 
 export const DEADLINE_STATUSES = ['on-time', 'late', 'missing'] as const;
 export type DeadlineStatus = (typeof DEADLINE_STATUSES)[number];
@@ -32,8 +30,14 @@ export interface UnitRosterState {
   deadline: DeadlineStatus;
   /** Officials also on another unit's current roster. */
   sharedOfficials: number;
-  /** The latest upload that was actually sent (pending links left aside). */
+  /** The latest roster upload that was actually sent (pending links left aside). */
   latestUpload: { status: UploadStatus; createdAt: string } | null;
+  /** Roster files the unit actually sent (accepted, rejected, failed or still processing). */
+  attempts: number;
+  /** When S3 received the latest of those files (when it was asked for, if it never got that far). */
+  lastAttemptAt: string | null;
+  /** The roster links issued to the unit (by `invite`), or null when none was. */
+  link: LinkRecord | null;
 }
 
 /** Every current roster, with cross-unit listings computed from the current data. */
@@ -70,17 +74,19 @@ export function deadlineStatus(firstReceivedAt: string | null, deadline: string)
  */
 export async function rosterStates(store: Store, deadline: string, now: Date = new Date()): Promise<UnitRosterState[]> {
   const rosters = await currentRosters(store);
+  const links = new Map((await store.listLinkRecords()).filter((l) => l.form === 'roster').map((l) => [l.unit, l]));
   const states: UnitRosterState[] = [];
   for (const unit of uploaderUnits()) {
     const current = rosters.get(unit.code);
     // Links asked for but never used leave `pending` uploads: look past them to the latest real outcome.
     // Left aside even once the clerk's page reads one as failed (its file never arrived): no file reached
     // the system, so for the centre there is no attempt to report, only the clerk has something to redo.
-    const recent = (await store.listUploads(unit.code, RECENT_UPLOADS))
-      .filter((u) => u.status !== 'pending')
+    // Every upload is read, not the latest few, because the attempts are counted.
+    const sent = (await store.listUploads(unit.code, Number.POSITIVE_INFINITY))
+      .filter((u) => u.form === 'roster' && u.status !== 'pending')
       .map((u) => uploadAsSeenAt(u, now));
-    const latest = recent[0];
-    const latestVerdict = recent.find((u) => u.status === 'accepted' || u.status === 'rejected');
+    const latest = sent[0];
+    const latestVerdict = sent.find((u) => u.status === 'accepted' || u.status === 'rejected');
     const firstReceivedAt = current?.pointer.firstReceivedAt ?? null;
     states.push({
       unit,
@@ -91,6 +97,9 @@ export async function rosterStates(store: Store, deadline: string, now: Date = n
       deadline: deadlineStatus(firstReceivedAt, deadline),
       sharedOfficials: current?.officials.filter((o) => o.alsoListedBy.length > 0).length ?? 0,
       latestUpload: latest ? { status: latest.status, createdAt: latest.createdAt } : null,
+      attempts: sent.length,
+      lastAttemptAt: latest ? (latest.receivedAt ?? latest.createdAt) : null,
+      link: links.get(unit.code) ?? null,
     });
   }
   return states;

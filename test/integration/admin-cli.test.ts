@@ -3,17 +3,18 @@
  * start` leaves it in `.data/`): invite links that the API accepts, the roster status of every unit
  * against the deadline, and the province-wide export.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { run as exportRoster } from '../../cli/commands/export-roster.js';
+import { defaultExportName, run as exportRoster } from '../../cli/commands/export-roster.js';
 import { run as invite } from '../../cli/commands/invite.js';
 import { run as status } from '../../cli/commands/status.js';
 import { InputError } from '../../shared/errors.js';
 import { EXPORT_HEADER } from '../../shared/pipeline/export-roster.js';
-import { verifyToken } from '../../shared/tokens.js';
+import { CENTRE_UNIT, verifyToken } from '../../shared/tokens.js';
+import { formatVietnamDate, vietnamMonth } from '../../shared/vn/time.js';
 import { uploaderUnits } from '../../shared/vn/units.js';
 import { SAMPLES } from '../support/samples.js';
 import { api, type LocalStack, startTestStack, tokenOf, uploadFile, XLSX_TYPE } from '../support/local-stack.js';
@@ -93,6 +94,62 @@ describe('invite', () => {
     await expect(attempt).rejects.toBeInstanceOf(InputError);
     await expect(attempt).rejects.toThrow(/[àáảãạăâđèéêìíòóôơùúưỳý]/);
   });
+
+  it.each([
+    ['a unit given twice', ['--unit', '548', '--unit', '546'], /--unit được ghi hai lần/],
+    ['"1m" (a minute or a month?)', ['--unit', '548', '--expires', '1m'], /phút hay tháng/],
+    ['a grants link for a unit', ['--unit', '548', '--form', 'grants'], /Đơn vị không nộp grants.*invite --centre --form grants/],
+    ['a centre link with no form', ['--centre'], /Trung tâm cần --form: results .* hoặc grants/],
+    ['a roster link for the centre', ['--centre', '--form', 'roster'], /Trung tâm không nộp roster/],
+    ['the centre and a unit at once', ['--centre', '--unit', '548', '--form', 'results'], /Cần đúng một trong --unit MÃ_ĐƠN_VỊ, --all hoặc --centre/],
+  ])('refuses %s, saying why', async (_label, args, reason) => {
+    await expect(cli(invite, args)).rejects.toThrow(reason);
+  });
+
+  it('reads --expires in Vietnamese units: 30p is thirty minutes', async () => {
+    const before = Date.now();
+    const { stdout } = await cli(invite, ['--unit', '548', '--expires', '30p']);
+    const { expiresAt } = verifyToken(tokenOf(stdout.trim()), stack.tokenSecret, new Date());
+    expect(expiresAt.getTime() - before).toBeGreaterThan(29 * 60_000);
+    expect(expiresAt.getTime() - before).toBeLessThanOrEqual(30 * 60_000 + 1000);
+  });
+
+  it.each([
+    ['results', '2021-07', '2021-07'],
+    ['grants', undefined, vietnamMonth(new Date())],
+  ])('prints a centre link for %s (period %s), which the token names as the centre', async (form, period, expected) => {
+    const { code, stdout, stderr } = await cli(invite, ['--centre', '--form', form, ...(period ? ['--period', period] : [])]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^${stack.baseUrl}/u/v1\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\n$`));
+    expect(stderr).toContain('cho Trung tâm Phục vụ hành chính công tỉnh');
+    expect(verifyToken(tokenOf(stdout.trim()), stack.tokenSecret, new Date())).toMatchObject({ unit: CENTRE_UNIT, form, period: expected });
+  });
+
+  it('records each link it issues, for status to show', async () => {
+    const countOf = async (unit: string) => (await stack.deps.store.listLinkRecords()).find((r) => r.unit === unit && r.form === 'roster')?.count ?? 0;
+    const before = await countOf('so-tu-phap');
+    const { stdout } = await cli(invite, ['--unit', 'so-tu-phap', '--expires', '14d']);
+    const { expiresAt } = verifyToken(tokenOf(stdout.trim()), stack.tokenSecret, new Date());
+    const records = await stack.deps.store.listLinkRecords();
+    const record = records.find((r) => r.unit === 'so-tu-phap' && r.form === 'roster');
+    expect(record).toMatchObject({ count: before + 1, lastExpiresAt: expiresAt.toISOString() });
+    expect(Date.now() - Date.parse(record?.lastIssuedAt ?? '')).toBeLessThan(60_000);
+    expect(records.find((r) => r.unit === CENTRE_UNIT && r.form === 'grants')).toMatchObject({ count: 1 });
+  });
+
+  it('still prints a link when the local stack is not running, and says it was not recorded', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'motcua-cli-nostack-'));
+    vi.stubEnv('MOTCUA_DATA_DIR', empty);
+    try {
+      const { code, stdout, stderr } = await cli(invite, ['--unit', '548']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/\/u\/v1\./);
+      expect(stderr).toContain('không được ghi lại');
+    } finally {
+      vi.stubEnv('MOTCUA_DATA_DIR', dataDir);
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('status and export-roster', () => {
@@ -102,7 +159,20 @@ describe('status and export-roster', () => {
     // Then Hoài Ân's clerk asks for an upload form again but never sends the file.
     const token = tokenOf(stack.inviteLink('544'));
     await api(stack, '/api/uploads', { json: { token, fileName: 'ds.xlsx', contentType: XLSX_TYPE, size: 100 } });
+    // The centre sent Hoài Ân its link with the CLI.
+    await cli(invite, ['--unit', '544']);
   });
+
+  type UnitJson = {
+    unitCode: string;
+    rosterStatus: string;
+    officials: number;
+    attempts: number;
+    lastAttemptAt: string | null;
+    lastAttemptStatus: string | null;
+    link: { issued: boolean; count: number; lastIssuedAt: string | null; lastExpiresAt: string | null };
+  };
+  const jsonUnits = async (args: string[] = []) => (JSON.parse((await cli(status, ['--json', ...args])).stdout) as { units: UnitJson[] }).units;
 
   it('lists every unit with its roster against the deadline', async () => {
     const { code, stdout } = await cli(status, []);
@@ -114,6 +184,40 @@ describe('status and export-roster', () => {
     expect(lineOf('Huyện Hoài Ân')).toMatch(/bị từ chối .* chưa nộp/);
     expect(lineOf('Huyện Phù Cát')).toMatch(/chưa có .* chưa nộp/);
     expect(stdout).toContain(`Tổng cộng ${uploaderUnits().length} đơn vị: 0 đúng hạn, 1 trễ hạn, ${uploaderUnits().length - 1} chưa nộp.`);
+  });
+
+  it('shows a rejected unit when it last tried, how many files it sent, and when it was sent a link', async () => {
+    const { stdout } = await cli(status, []);
+    const today = formatVietnamDate(new Date());
+    const hoaiAn = stdout.split('\n').find((line) => line.startsWith('Huyện Hoài Ân')) ?? '';
+    // Roster, deadline, accepted on (none), files sent, the last one at, link issued on.
+    expect(hoaiAn).toMatch(new RegExp(`bị từ chối\\s+chưa nộp\\s+–\\s+1\\s+${today} \\d\\d:\\d\\d\\s+${today}$`));
+    expect(stdout).toContain('- Huyện Hoài Ân: tệp gần nhất có lỗi, chờ đơn vị tải lại.');
+    const phuCat = stdout.split('\n').find((line) => line.startsWith('Huyện Phù Cát')) ?? '';
+    expect(phuCat).toMatch(/chưa có\s+chưa nộp\s+–\s+0\s+–\s+\d\d\/\d\d\/\d{4}$/);
+  });
+
+  it('keeps the table within 120 columns', async () => {
+    const { stdout } = await cli(status, []);
+    const lines = stdout.split('\n');
+    const table = lines.slice(lines.findIndex((line) => line.startsWith('Đơn vị')), lines.findIndex((line) => line.startsWith('Tổng cộng')));
+    expect(table.length).toBeGreaterThan(uploaderUnits().length);
+    for (const line of table) expect([...line].length).toBeLessThanOrEqual(120);
+  });
+
+  it('gives the attempts and the link in --json too', async () => {
+    const units = await jsonUnits();
+    const hoaiAn = units.find((u) => u.unitCode === '544');
+    // Two links: one from `invite --all` above, then its own.
+    expect(hoaiAn).toMatchObject({ attempts: 1, lastAttemptStatus: 'rejected', link: { issued: true, count: 2 } });
+    expect(Date.now() - Date.parse(hoaiAn?.lastAttemptAt ?? '')).toBeLessThan(10 * 60_000);
+    expect(units.find((u) => u.unitCode === '546')).toMatchObject({ attempts: 1, lastAttemptStatus: 'accepted' });
+    expect(units.find((u) => u.unitCode === '549')).toMatchObject({ attempts: 0, lastAttemptAt: null, lastAttemptStatus: null });
+    expect(units.every((u) => u.link.issued === (u.link.lastIssuedAt !== null) && u.link.issued === u.link.count > 0)).toBe(true);
+  });
+
+  it.each([['2021-02-30'], ['2021-13-01'], ['25/06/2021']])('refuses the impossible or malformed deadline %s', async (deadline) => {
+    await expect(cli(status, ['--deadline', deadline])).rejects.toThrow(`Hạn nộp --deadline "${deadline}" không phải một ngày có thật`);
   });
 
   it.each([
@@ -145,6 +249,26 @@ describe('status and export-roster', () => {
 
   it('refuses an output that is not .xlsx', async () => {
     await expect(cli(exportRoster, ['--out', join(scratch, 'ds.csv')])).rejects.toBeInstanceOf(InputError);
+  });
+
+  it('writes to a private file under the data directory by default, never into the working directory', async () => {
+    const { code, stdout, stderr } = await cli(exportRoster, []);
+    expect(code).toBe(0);
+    const written = join(dataDir, 'exports', defaultExportName(new Date()));
+    expect(stdout.trim()).toBe(written);
+    expect(stderr).toContain('Đã xuất 3 cán bộ');
+    expect((await stat(written)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dataDir, 'exports'))).mode & 0o777).toBe(0o700);
+  });
+
+  it.each([
+    ['a folder that does not exist', () => '/no/such/dir/x.xlsx', 'Thư mục "/no/such/dir" không tồn tại'],
+    ['an existing folder instead of a file', () => join(scratch, 'la-thu-muc.xlsx'), 'là một thư mục'],
+  ])('refuses as misuse an --out in %s, naming it', async (_label, out, reason) => {
+    await mkdir(join(scratch, 'la-thu-muc.xlsx'), { recursive: true });
+    const attempt = cli(exportRoster, ['--out', out()]);
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    await expect(attempt).rejects.toThrow(reason);
   });
 
   it('explains in Vietnamese that the stack must be running when it is not', async () => {
