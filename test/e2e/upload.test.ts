@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_ERRORS } from '../../functions/api/errors.js';
 import { SAMPLES } from '../support/samples.js';
 import { type Browser, launchBrowser } from './support/browser.js';
 import { type E2eStack, startE2eStack } from './support/stack.js';
@@ -17,6 +18,9 @@ const ACCEPTED_HEADING = 'Danh sách đã được chấp nhận: 3 cán bộ';
 const REJECTED_HEADING = 'Danh sách chưa hợp lệ — vui lòng sửa các lỗi dưới đây rồi tải lên lại';
 const LINK_INVALID =
   'Đường dẫn không hợp lệ hoặc đã hết hạn. Vui lòng liên hệ Trung tâm Phục vụ hành chính công tỉnh để được cấp đường dẫn mới.';
+const LINK_EXPIRED = API_ERRORS.TOKEN_EXPIRED.message;
+const LINK_TRUNCATED = API_ERRORS.TOKEN_MALFORMED.message;
+const LINK_FORGED = API_ERRORS.TOKEN_FORGED.message;
 const VERDICT_TIMEOUT_MS = 30_000;
 /** The personal data typed into s03 (IDs and phones): a page may point at the cells, never repeat them. */
 const S03_PERSONAL_DATA = ['052080022001', '05218002200', '0916022001', '0256 3870 123', '052083022005'];
@@ -134,6 +138,8 @@ describe('the upload page, for a district clerk', () => {
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Tải tệp đã đánh dấu lỗi' }).click(),
     ]);
+    // Named after the clerk's own file, so they find it among their downloads.
+    expect(download.suggestedFilename()).toBe('s03-hoai-an-co-loi - ket qua kiem tra.xlsx');
     const saved = join(downloadsDir, 'annotated.xlsx');
     await download.saveAs(saved);
     const annotated = new ExcelJS.Workbook();
@@ -183,14 +189,16 @@ describe('the upload page, for a district clerk', () => {
     await page.close();
   });
 
+  // The server says which: an expired link needs a new one, a truncated one only needs copying again.
   it.each([
-    ['an expired link', (s: E2eStack) => s.inviteLink('546', { expiresAt: new Date(Date.now() - 60_000) }).url],
-    ['a forged link', (s: E2eStack) => `${s.inviteLink('546').url.slice(0, -4)}AAAA`],
-    ['a malformed link', (s: E2eStack) => `${s.baseUrl}/u/not-a-token`],
-    ['no token at all', (s: E2eStack) => `${s.baseUrl}/`],
-  ])('given %s, shows a clear message and no upload form', async (_what, linkOf) => {
+    ['an expired link', (s: E2eStack) => s.inviteLink('546', { expiresAt: new Date(Date.now() - 60_000) }).url, LINK_EXPIRED],
+    ['a forged link', (s: E2eStack) => `${s.inviteLink('546').url.slice(0, -4)}AAAA`, LINK_FORGED],
+    ['a link cut short when copied', (s: E2eStack) => s.inviteLink('546').url.slice(0, -10), LINK_TRUNCATED],
+    ['a garbled link', (s: E2eStack) => `${s.baseUrl}/u/not-a-token`, LINK_TRUNCATED],
+    ['no token at all', (s: E2eStack) => `${s.baseUrl}/`, LINK_INVALID],
+  ])('given %s, shows the reason and no upload form', async (_what, linkOf, reason) => {
     const { page } = await openPage(linkOf(stack));
-    await page.getByText(LINK_INVALID).waitFor();
+    await page.getByText(reason).waitFor();
     expect(await page.getByRole('button', { name: 'Tải danh sách lên' }).isVisible()).toBe(false);
     expect(await page.getByLabel('Chọn tệp trên máy tính…').isVisible()).toBe(false);
     await page.close();
@@ -237,8 +245,8 @@ describe('the upload page, for a district clerk', () => {
     await page.close();
   });
 
-  it('offers the blank Appendix 2 template for download', async () => {
-    const { page } = await openPage(stack.inviteLink('546').url);
+  it('offers the blank Appendix 2 template for download, the link’s unit filled in', async () => {
+    const { page, requests } = await openPage(stack.inviteLink('546').url);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: /Tải mẫu Phụ lục 2/ }).click(),
@@ -249,6 +257,10 @@ describe('the upload page, for a district clerk', () => {
     await template.xlsx.readFile(saved);
     const header = template.worksheets[0]?.getRow(6).values;
     expect(header).toEqual([undefined, 'STT', 'Họ và tên', 'Đơn vị', 'CMND/CCCD', 'Số điện thoại']);
+    expect(template.worksheets[0]?.getCell('A4').value).toBe('Đơn vị cung cấp: UBND huyện Vĩnh Thạnh');
+    // Fetched with the token in a header, never in an address.
+    const templateRequest = requests.find((request) => new URL(request.url()).pathname === '/api/template');
+    expect(templateRequest?.headers().authorization).toMatch(/^Bearer /);
     await page.close();
   });
 });

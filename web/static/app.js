@@ -9,8 +9,8 @@
 (function () {
   'use strict';
 
-  var MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
-  var MAX_UPLOAD_LABEL = '5 MB';
+  // Until GET /api/settings answers: the API's default. The page then states and checks the API's own limit.
+  var settings = { maxUploadBytes: 5 * 1024 * 1024, maxUploadLabel: '5 MB' };
   var POLL_FIRST_DELAY_MS = 1000;
   var POLL_MAX_DELAY_MS = 5000;
   var POLL_BACKOFF = 1.3;
@@ -30,7 +30,9 @@
     name: 'Họ và tên',
     unit: 'Đơn vị',
     idNumber: 'CMND/CCCD',
-    phone: 'Số điện thoại'
+    phone: 'Số điện thoại',
+    count: 'Số tài khoản đã tạo',
+    grantedAt: 'Ngày phân quyền'
   };
 
   var SEVERITY_LABELS = { error: 'Lỗi', warning: 'Cảnh báo' };
@@ -43,9 +45,45 @@
     failed: 'Chưa kiểm tra được'
   };
 
-  var FORM_LABELS = {
-    roster: 'Danh sách công chức, viên chức bộ phận một cửa (Phụ lục 2)',
-    results: 'Số tài khoản công dân đã tạo trong tháng'
+  var CANCELLED_LABEL = 'Đã hủy';
+  var REPLACED_LABEL = 'Đã được thay thế bằng tệp nộp sau';
+  var UPLOAD_CANCELLED = 'UPLOAD_CANCELLED';
+
+  /**
+   * What the page says for each form. `{period}` stands for the link's month ("07/2021"), `{rows}` for a count.
+   * The blank form of every link comes from GET /api/template, filled in for the link's unit and month.
+   */
+  var FORMS = {
+    roster: {
+      title: 'Tải lên danh sách cán bộ bộ phận một cửa',
+      name: 'Danh sách cán bộ một cửa (Phụ lục 2)',
+      explanation: 'Gửi danh sách công chức, viên chức bộ phận một cửa của đơn vị theo mẫu Phụ lục 2 (họ và tên, đơn vị, số CMND/CCCD, số điện thoại di động) để Trung tâm phân quyền tạo tài khoản công dân trên Cổng Dịch vụ công quốc gia. Danh sách được chấp nhận sau sẽ thay thế danh sách trước của đơn vị.',
+      template: 'Tải mẫu Phụ lục 2 (Excel, trống)',
+      accepted: 'Danh sách đã được chấp nhận: {rows} cán bộ',
+      acceptedThanks: 'Không có lỗi nào. Cảm ơn đơn vị đã gửi danh sách.',
+      rejected: 'Danh sách chưa hợp lệ — vui lòng sửa các lỗi dưới đây rồi tải lên lại',
+      notRecorded: 'Danh sách này chưa được ghi nhận.'
+    },
+    results: {
+      title: 'Tải lên kết quả hỗ trợ tạo tài khoản công dân',
+      name: 'Kết quả hỗ trợ tạo tài khoản công dân tháng {period}',
+      explanation: 'Gửi số tài khoản công dân mỗi cán bộ đã hỗ trợ tạo trên Cổng Dịch vụ công quốc gia trong tháng {period}. Tệp được chấp nhận sau sẽ thay thế tệp trước của cùng đơn vị và cùng tháng; nếu Trung tâm và đơn vị cùng báo cáo một cán bộ trong tháng, số liệu của Trung tâm được dùng.',
+      template: 'Tải mẫu kết quả tháng {period} (Excel, trống)',
+      accepted: 'Kết quả tháng {period} đã được chấp nhận: {rows} dòng',
+      acceptedThanks: 'Không có lỗi nào. Cảm ơn đơn vị đã gửi kết quả.',
+      rejected: 'Tệp kết quả chưa hợp lệ — vui lòng sửa các lỗi dưới đây rồi tải lên lại',
+      notRecorded: 'Kết quả trong tệp này chưa được ghi nhận.'
+    },
+    grants: {
+      title: 'Tải lên danh sách cán bộ đã được phân quyền',
+      name: 'Danh sách cán bộ đã được phân quyền',
+      explanation: 'Gửi danh sách cán bộ đã được phân quyền tạo tài khoản công dân trên Cổng Dịch vụ công quốc gia: dùng danh sách cán bộ xuất từ hệ thống (hoặc mẫu dưới đây) và điền cột “Ngày phân quyền” cho từng cán bộ đã được phân quyền.',
+      template: 'Tải mẫu danh sách phân quyền (Excel, trống)',
+      accepted: 'Danh sách phân quyền đã được ghi nhận: {rows} cán bộ',
+      acceptedThanks: 'Không có lỗi nào. Cảm ơn Trung tâm đã cập nhật danh sách phân quyền.',
+      rejected: 'Danh sách phân quyền chưa hợp lệ — vui lòng sửa các lỗi dưới đây rồi tải lên lại',
+      notRecorded: 'Danh sách này chưa được ghi nhận.'
+    }
   };
 
   var MESSAGES = {
@@ -55,7 +93,7 @@
     noFile: 'Vui lòng chọn tệp danh sách trước khi bấm “Tải danh sách lên”.',
     manyFiles: 'Vui lòng chỉ chọn một tệp mỗi lần.',
     empty: 'Tệp rỗng, không có nội dung. Vui lòng chọn đúng tệp danh sách rồi tải lên lại.',
-    tooLarge: 'Tệp quá lớn (tối đa ' + MAX_UPLOAD_LABEL + '). Vui lòng xóa các trang tính, hình ảnh không cần thiết rồi tải lên lại.',
+    tooLarge: 'Tệp quá lớn (tối đa {limit}). Vui lòng xóa các trang tính, hình ảnh không cần thiết rồi tải lên lại.',
     xls: 'Tệp ở định dạng Excel cũ (.xls) nên hệ thống không đọc được. Vui lòng mở tệp bằng Excel, chọn Tệp → Lưu thành (File → Save As), chọn kiểu “Sổ làm việc Excel (*.xlsx)”, lưu lại dưới dạng .xlsx rồi tải lên lại.',
     word: 'Đây là tệp Word, không phải bảng tính. Vui lòng chép bảng danh sách sang Excel (mẫu Phụ lục 2), lưu lại dưới dạng .xlsx rồi tải lên lại.',
     ods: 'Tệp ở định dạng OpenDocument (.ods). Vui lòng mở tệp, chọn Lưu thành (Save As), chọn kiểu Excel 2007-365 (.xlsx), lưu lại dưới dạng .xlsx rồi tải lên lại.',
@@ -69,8 +107,19 @@
     uploadNetwork: 'Mất kết nối mạng trong khi tải lên. Vui lòng kiểm tra mạng rồi tải lên lại.',
     uploadRefused: 'Máy chủ lưu trữ không nhận tệp. Vui lòng tải lên lại; nếu vẫn không được, liên hệ Trung tâm Phục vụ hành chính công tỉnh.',
     uploadExpired: 'Phiên tải lên đã hết hạn (mạng chậm). Vui lòng bấm “Tải danh sách lên” để thử lại.',
-    slow: 'Hệ thống đang xử lý lâu hơn bình thường… Kết quả sẽ hiện ở mục “Các lần tải lên trước”. Vui lòng chờ thêm ít phút rồi bấm “Kiểm tra lại kết quả”.'
+    slow: 'Hệ thống đang xử lý lâu hơn bình thường… Kết quả sẽ hiện ở mục “Các lần tải lên trước”. Vui lòng chờ thêm ít phút rồi bấm “Kiểm tra lại kết quả”.',
+    templateFailed: 'Chưa tải được mẫu. Vui lòng kiểm tra kết nối mạng rồi thử lại.',
+    templateUnsupported: 'Trình duyệt này quá cũ nên không tải được mẫu. Vui lòng dùng trình duyệt khác (Chrome, Firefox, Cốc Cốc, Edge).',
+    replaced: 'Tệp này đã được thay thế bằng tệp nộp sau, nên không cần sửa hay tải lên lại tệp này.',
+    cancelled: 'Việc tải lên tệp này đã bị hủy nên tệp chưa được kiểm tra. Nếu cần, vui lòng chọn tệp và tải lên lại.'
   };
+
+  /** `text` with `{name}` placeholders filled from `values`. */
+  function fill(text, values) {
+    return String(text).replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
 
   // ── Small helpers ────────────────────────────────────────────────────────────────────────────────────
 
@@ -120,6 +169,12 @@
   function formatPeriod(period) {
     var match = /^(\d{4})-(\d{2})$/.exec(period || '');
     return match ? 'Tháng ' + parseInt(match[2], 10) + '/' + match[1] : String(period || '');
+  }
+
+  /** "2021-07" → "07/2021", as form titles write a month. */
+  function formatMonth(period) {
+    var match = /^(\d{4})-(\d{2})$/.exec(period || '');
+    return match ? match[2] + '/' + match[1] : String(period || '');
   }
 
   function formatSize(bytes) {
@@ -207,6 +262,9 @@
   var uploadRequest = null; // the XMLHttpRequest of the upload under way, so that it can be cancelled
   var poll = null; // { uploadId, fileName, delay, giveUpAt, timer }
   var shownReport = null; // { uploadId, receivedAt } of the annotated workbook link on show
+  var uploadingId = null; // the upload under way once the API has recorded it, so that a cancel can be recorded
+  var link = { form: 'roster', period: '', unitName: '' }; // what GET /api/uploads said the link is for
+  var replacedIds = {}; // uploadId → true for uploads a later accepted file replaced (from the last list)
   var elements = {};
 
   function collectElements() {
@@ -215,7 +273,10 @@
       'upload-form', 'drop-zone', 'file-input', 'file-chosen', 'file-error', 'upload-button', 'cancel-button',
       'progress', 'progress-bar', 'progress-fill', 'progress-text', 'status', 'recheck-block', 'recheck-button',
       'verdict', 'verdict-heading', 'verdict-file', 'verdict-detail', 'report-block', 'report-link', 'report-hint',
-      'issues-block', 'issues-heading', 'issues-body', 'history-empty', 'history-table', 'history-body'];
+      'issues-block', 'issues-heading', 'issues-body', 'history-empty', 'history-table', 'history-body',
+      'page-title', 'form-explanation', 'template-link', 'template-error', 'max-size', 'receipt', 'receipt-number',
+      'receipt-time', 'receipt-unit', 'receipt-file', 'receipt-body', 'print-receipt', 'support-name',
+      'support-phone-block', 'support-email-block'];
     for (var i = 0; i < ids.length; i += 1) elements[ids[i]] = byId(ids[i]);
   }
 
@@ -245,7 +306,7 @@
     hide(elements['load-failed']);
     callApi('GET', '/api/uploads', { token: token }, function (error, body) {
       if (isLinkRefused(error)) {
-        showLinkInvalid(MESSAGES.linkInvalid);
+        showLinkInvalid(error.message);
         return;
       }
       hide(elements.loading);
@@ -260,19 +321,132 @@
     });
   }
 
+  /** The upload limit the API enforces and whom to call: public, so a bad link still shows the contact. */
+  function loadSettings() {
+    callApi('GET', '/api/settings', {}, function (error, body) {
+      if (error || !body) return;
+      if (typeof body.maxUploadBytes === 'number' && body.maxUploadBytes > 0) {
+        settings.maxUploadBytes = body.maxUploadBytes;
+        if (typeof body.maxUploadLabel === 'string' && body.maxUploadLabel) settings.maxUploadLabel = body.maxUploadLabel;
+        setText(elements['max-size'], settings.maxUploadLabel);
+      }
+      renderSupport(body.support || {});
+    });
+  }
+
+  function renderSupport(support) {
+    if (typeof support.name === 'string' && support.name) setText(elements['support-name'], support.name);
+    // Only digits and phone punctuation go into a tel: link, only an address into a mailto: link.
+    if (typeof support.phone === 'string' && /^[0-9+() .-]{3,30}$/.test(support.phone)) {
+      supportLink(elements['support-phone-block'], ', điện thoại ', 'tel:' + support.phone.replace(/[^0-9+]/g, ''), support.phone);
+    }
+    if (typeof support.email === 'string' && /^[^\s@<>"]+@[^\s@<>"]+$/.test(support.email)) {
+      supportLink(elements['support-email-block'], ', thư điện tử ', 'mailto:' + support.email, support.email);
+    }
+  }
+
+  function supportLink(block, label, href, text) {
+    clearChildren(block);
+    block.appendChild(document.createTextNode(label));
+    var anchor = document.createElement('a');
+    anchor.href = href;
+    anchor.textContent = text;
+    block.appendChild(anchor);
+    show(block);
+  }
+
+  function formText(key, values) {
+    var texts = lookup(FORMS, link.form) || FORMS.roster;
+    var merged = { period: link.period ? formatMonth(link.period) : '' };
+    for (var name in values) {
+      if (Object.prototype.hasOwnProperty.call(values, name)) merged[name] = values[name];
+    }
+    return fill(texts[key], merged);
+  }
+
   function renderLink(body) {
     var unit = body.unit || {};
-    setText(elements['unit-name'], unit.name || unit.code || '—');
-    setText(elements['form-name'], lookup(FORM_LABELS, body.form) || String(body.form || '—'));
-    // A roster is not tied to a month; only the monthly results form has a reporting period to show.
-    if (body.period && body.form === 'results') {
-      setText(elements['period-value'], formatPeriod(body.period));
+    link.form = lookup(FORMS, body.form) ? body.form : 'roster';
+    link.period = typeof body.period === 'string' ? body.period : '';
+    link.unitName = unit.name || unit.code || '—';
+    setText(elements['unit-name'], link.unitName);
+    setText(elements['page-title'], formText('title', {}));
+    document.title = formText('title', {}) + ' – Bình Định';
+    setText(elements['form-name'], formText('name', {}));
+    setText(elements['form-explanation'], formText('explanation', {}));
+    setText(elements['template-link'], formText('template', {}));
+    // A roster is not tied to a month; the monthly results form has a reporting period to show.
+    if (link.period && link.form === 'results') {
+      setText(elements['period-value'], formatPeriod(link.period));
       show(elements['period-label']);
       show(elements['period-value']);
     }
     setText(elements['expires-at'], formatVietnamTime(body.expiresAt));
-    // The blank template is the roster's (Phụ lục 2); other forms have none.
-    if (body.form && body.form !== 'roster') hide(elements['template-block']);
+  }
+
+  // ── The blank form ───────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The link's own blank form (its unit filled in), fetched with the token in a header and saved from
+   * memory, so the token never lands in a URL, a log or a cache. A browser that cannot save a download from
+   * memory gets the static blank roster template instead (the `href`), or a message for the other forms.
+   */
+  function downloadTemplate(event) {
+    var canSave = window.Blob && (window.navigator.msSaveOrOpenBlob || (window.URL && window.URL.createObjectURL));
+    if (!canSave || typeof new XMLHttpRequest().responseType !== 'string') {
+      if (link.form === 'roster') return true;
+      if (event && event.preventDefault) event.preventDefault();
+      showTemplateError(MESSAGES.templateUnsupported);
+      return false;
+    }
+    if (event && event.preventDefault) event.preventDefault();
+    showTemplateError('');
+    var xhr = new XMLHttpRequest();
+    xhr.open('GET', '/api/template', true);
+    xhr.responseType = 'blob';
+    xhr.timeout = API_TIMEOUT_MS;
+    xhr.setRequestHeader('Authorization', 'Bearer ' + token);
+    xhr.onload = function () {
+      if (xhr.status < 200 || xhr.status >= 300 || !xhr.response) {
+        showTemplateError(MESSAGES.templateFailed);
+        return;
+      }
+      saveBlob(xhr.response, templateFileName(xhr.getResponseHeader('Content-Disposition')));
+    };
+    xhr.onerror = xhr.ontimeout = function () {
+      showTemplateError(MESSAGES.templateFailed);
+    };
+    xhr.send(null);
+    return false;
+  }
+
+  function templateFileName(disposition) {
+    var match = /filename="([A-Za-z0-9._-]+)"/.exec(disposition || '');
+    return match ? match[1] : 'mau.xlsx';
+  }
+
+  function saveBlob(blob, fileName) {
+    if (window.navigator.msSaveOrOpenBlob) {
+      window.navigator.msSaveOrOpenBlob(blob, fileName);
+      return;
+    }
+    var url = window.URL.createObjectURL(blob);
+    var anchor = document.createElement('a');
+    anchor.href = url;
+    anchor.setAttribute('download', fileName);
+    anchor.style.display = 'none';
+    document.body.appendChild(anchor);
+    anchor.click();
+    window.setTimeout(function () {
+      document.body.removeChild(anchor);
+      window.URL.revokeObjectURL(url);
+    }, 60000);
+  }
+
+  function showTemplateError(message) {
+    setText(elements['template-error'], message);
+    if (message) show(elements['template-error']);
+    else hide(elements['template-error']);
   }
 
   function refreshHistory() {
@@ -283,6 +457,10 @@
 
   function renderHistory(uploads) {
     var list = Array.isArray(uploads) ? uploads : [];
+    replacedIds = {};
+    for (var j = 0; j < list.length; j += 1) {
+      if (list[j] && list[j].replaced === true) replacedIds[list[j].uploadId] = true;
+    }
     var tbody = elements['history-body'];
     clearChildren(tbody);
     if (list.length === 0) {
@@ -299,8 +477,8 @@
     var tr = document.createElement('tr');
     tr.appendChild(cell('td', formatVietnamTime(upload.createdAt), 'Thời gian'));
     tr.appendChild(cell('td', upload.fileName || '—', 'Tên tệp'));
-    var status = cell('td', lookup(STATUS_LABELS, upload.status) || String(upload.status || '—'), 'Kết quả');
-    status.className = 'upload-status upload-status--' + (lookup(STATUS_LABELS, upload.status) ? upload.status : 'unknown');
+    var status = cell('td', historyStatusLabel(upload), 'Kết quả');
+    status.className = 'upload-status upload-status--' + historyStatusClass(upload);
     tr.appendChild(status);
     tr.appendChild(cell('td', typeof upload.rows === 'number' ? String(upload.rows) : '—', 'Số dòng'));
     var actions = document.createElement('td');
@@ -318,6 +496,22 @@
     return tr;
   }
 
+  function isCancelled(upload) {
+    return upload.status === 'failed' && upload.failureCode === UPLOAD_CANCELLED;
+  }
+
+  function historyStatusLabel(upload) {
+    if (upload.replaced === true) return REPLACED_LABEL;
+    if (isCancelled(upload)) return CANCELLED_LABEL;
+    return lookup(STATUS_LABELS, upload.status) || String(upload.status || '—');
+  }
+
+  function historyStatusClass(upload) {
+    if (upload.replaced === true) return 'replaced';
+    if (isCancelled(upload)) return 'cancelled';
+    return lookup(STATUS_LABELS, upload.status) ? upload.status : 'unknown';
+  }
+
   // ── Choosing a file ──────────────────────────────────────────────────────────────────────────────────
 
   /** The same checks the server makes, so a clerk on a slow link does not upload a file bound to fail. */
@@ -329,7 +523,7 @@
     if (extension === 'ods') return MESSAGES.ods;
     if (!lookup(CONTENT_TYPES, extension)) return MESSAGES.unsupported;
     if (file.size === 0) return MESSAGES.empty;
-    if (file.size > MAX_UPLOAD_BYTES) return MESSAGES.tooLarge;
+    if (file.size > settings.maxUploadBytes) return fill(MESSAGES.tooLarge, { limit: settings.maxUploadLabel });
     return null;
   }
 
@@ -411,6 +605,7 @@
 
   function uploadFailed(message) {
     uploadRequest = null;
+    uploadingId = null;
     setBusy(false);
     hide(elements.progress);
     setStatus('');
@@ -437,7 +632,7 @@
       uploadRequest = null;
       if (isLinkRefused(error)) {
         setBusy(false);
-        showLinkInvalid(MESSAGES.linkInvalid);
+        showLinkInvalid(error.message);
         return;
       }
       if (error) {
@@ -455,6 +650,7 @@
       return;
     }
     setStatus(MESSAGES.uploading);
+    uploadingId = grant.uploadId;
     var form = new FormData();
     var fields = grant.fields || {};
     for (var name in fields) {
@@ -473,6 +669,7 @@
     }
     xhr.onload = function () {
       uploadRequest = null;
+      uploadingId = null;
       if (xhr.status >= 200 && xhr.status < 300) {
         setProgress(100);
         setBusy(false);
@@ -529,7 +726,7 @@
     callApi('GET', '/api/uploads/' + encodeURIComponent(current.uploadId), { token: token }, function (error, body) {
       if (poll !== current) return; // a newer upload or a click on an older one took over
       if (isLinkRefused(error)) {
-        showLinkInvalid(MESSAGES.linkInvalid);
+        showLinkInvalid(error.message);
         return;
       }
       // Not there yet (404), a network hiccup or a busy server: the answer may still come, so keep asking.
@@ -604,17 +801,27 @@
     var verdict = elements.verdict;
     var heading;
     var detail;
+    var replaced = replacedIds[uploadId] === true;
 
-    if (result.status === 'accepted') {
+    if (replaced && result.status !== 'pending' && result.status !== 'processing') {
+      // A later accepted file took its place: nothing to fix here any more.
+      verdict.className = 'card verdict verdict--replaced';
+      heading = REPLACED_LABEL;
+      detail = MESSAGES.replaced;
+    } else if (result.status === 'accepted') {
       verdict.className = 'card verdict verdict--accepted';
-      heading = 'Danh sách đã được chấp nhận: ' + (typeof result.rows === 'number' ? result.rows : 0) + ' cán bộ';
+      heading = formText('accepted', { rows: typeof result.rows === 'number' ? result.rows : 0 });
       detail = warnings > 0
-        ? 'Có ' + issueCountText(0, warnings) + ' bên dưới. Danh sách vẫn được chấp nhận; nên kiểm tra lại các điểm này.'
-        : 'Không có lỗi nào. Cảm ơn đơn vị đã gửi danh sách.';
+        ? 'Có ' + issueCountText(0, warnings) + ' bên dưới. Tệp vẫn được chấp nhận; nên kiểm tra lại các điểm này.'
+        : formText('acceptedThanks', {});
     } else if (result.status === 'rejected') {
       verdict.className = 'card verdict verdict--rejected';
-      heading = 'Danh sách chưa hợp lệ — vui lòng sửa các lỗi dưới đây rồi tải lên lại';
-      detail = 'Có ' + issueCountText(errors, warnings) + '. Danh sách này chưa được ghi nhận.';
+      heading = formText('rejected', {});
+      detail = 'Có ' + issueCountText(errors, warnings) + '. ' + formText('notRecorded', {});
+    } else if (result.failureCode === UPLOAD_CANCELLED || hasIssueCode(issues, UPLOAD_CANCELLED)) {
+      verdict.className = 'card verdict verdict--failed';
+      heading = CANCELLED_LABEL;
+      detail = MESSAGES.cancelled;
     } else if (hasIssueCode(issues, 'UPLOAD_NOT_RECEIVED')) {
       verdict.className = 'card verdict verdict--failed';
       heading = 'Hệ thống chưa nhận được tệp này';
@@ -630,8 +837,9 @@
     // Focus moves to the verdict, which is read out from there; the status line just says it is done.
     setStatus(MESSAGES.resultShown);
 
-    // Only a web address: the link must never run script, whatever the server sent.
-    if (result.status === 'rejected' && isWebAddress(result.reportUrl)) {
+    // Only a web address: the link must never run script, whatever the server sent. And only when some cell
+    // is marked: a file refused as a whole (a Word file, an old .xls) has nothing to colour.
+    if (!replaced && result.status === 'rejected' && isWebAddress(result.reportUrl) && hasRowIssue(issues)) {
       elements['report-link'].href = result.reportUrl;
       shownReport = { uploadId: uploadId, receivedAt: Date.now() };
       show(elements['report-block']);
@@ -642,8 +850,40 @@
     }
 
     renderIssues(sortIssues(issues), errors);
+    renderReceipt(!replaced && result.status === 'accepted' ? result : null, fileName, uploadId);
     show(verdict);
     verdict.focus();
+  }
+
+  function hasRowIssue(issues) {
+    for (var i = 0; i < issues.length; i += 1) {
+      if (issues[i] && typeof issues[i].row === 'number') return true;
+    }
+    return false;
+  }
+
+  /** An accepted roster's receipt: reference number, time, and the names and units recorded (never ID or phone). */
+  function renderReceipt(result, fileName, uploadId) {
+    var officials = result && Array.isArray(result.officials) ? result.officials : null;
+    var tbody = elements['receipt-body'];
+    clearChildren(tbody);
+    if (!officials || officials.length === 0) {
+      hide(elements.receipt);
+      return;
+    }
+    setText(elements['receipt-number'], String(result.uploadId || uploadId || ''));
+    setText(elements['receipt-time'], formatVietnamTime(result.createdAt));
+    setText(elements['receipt-unit'], link.unitName);
+    setText(elements['receipt-file'], fileName || result.fileName || '—');
+    for (var i = 0; i < officials.length; i += 1) {
+      var official = officials[i] || {};
+      var tr = document.createElement('tr');
+      tr.appendChild(cell('td', String(i + 1), 'STT'));
+      tr.appendChild(cell('td', typeof official.name === 'string' ? official.name : '', 'Họ và tên'));
+      tr.appendChild(cell('td', typeof official.unitName === 'string' ? official.unitName : '', 'Đơn vị'));
+      tbody.appendChild(tr);
+    }
+    show(elements.receipt);
   }
 
   function renderIssues(issues, errors) {
@@ -679,7 +919,7 @@
     var uploadId = shownReport.uploadId;
     callApi('GET', '/api/uploads/' + encodeURIComponent(uploadId), { token: token }, function (error, body) {
       if (isLinkRefused(error)) {
-        showLinkInvalid(MESSAGES.linkInvalid);
+        showLinkInvalid(error.message);
         return;
       }
       if (error || !body || !isWebAddress(body.reportUrl)) {
@@ -706,12 +946,24 @@
     elements['cancel-button'].onclick = function () {
       if (!uploadRequest) return;
       var request = uploadRequest;
+      var cancelledId = uploadingId;
       uploadRequest = null;
       request.abort();
       uploadFailed(MESSAGES.uploadCancelled);
+      // The API recorded the upload when it handed out the form: tell it, so history says "cancelled".
+      if (cancelledId) {
+        callApi('POST', '/api/uploads/' + encodeURIComponent(cancelledId) + '/cancel', { token: token }, function () {
+          refreshHistory();
+        });
+      }
     };
     elements['retry-load'].onclick = loadLink;
     elements['report-link'].onclick = downloadReport;
+    elements['template-link'].onclick = downloadTemplate;
+    elements['print-receipt'].onclick = function () {
+      window.print();
+    };
+    loadSettings();
     loadLink();
   }
 

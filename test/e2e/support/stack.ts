@@ -18,12 +18,12 @@ export interface Invite {
 /** `GET /api/uploads` as the page reads it. */
 export interface UploadList {
   unit: { code: string; name: string };
-  uploads: { uploadId: string; fileName: string; status: string; createdAt: string }[];
+  uploads: { uploadId: string; fileName: string; status: string; createdAt: string; failureCode: string | null; replaced: boolean }[];
 }
 
 export interface E2eStack {
   baseUrl: string;
-  inviteLink(unit: string, options?: Pick<InviteOptions, 'expiresAt'>): Invite;
+  inviteLink(unit: string, options?: Pick<InviteOptions, 'expiresAt' | 'form' | 'period'>): Invite;
   listUploads(token: string): Promise<UploadList>;
   stop(): Promise<void>;
 }
@@ -36,7 +36,7 @@ export async function startE2eStack(options: { now?: () => Date } = {}): Promise
     baseUrl: stack.baseUrl,
     inviteLink(unit, options = {}) {
       const expiresAt = options.expiresAt ?? new Date(Date.now() + INVITE_VALIDITY_MS);
-      const url = stack.inviteLink(unit, { expiresAt });
+      const url = stack.inviteLink(unit, { ...options, expiresAt });
       const token = url.slice(`${stack.baseUrl}/u/`.length);
       return { url, token, expiresAt };
     },
