@@ -15,7 +15,7 @@ import type { SESClient } from '@aws-sdk/client-ses';
 import { sendRawEmail } from '../aws/mailer.js';
 import { presignDownload, putObject } from '../aws/s3.js';
 import { ConfigError, ConflictError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { type Logger, safeError } from '../logger.js';
 import type { ReportStore, SendMark } from '../store/reports.js';
 import type { ReportConfig } from './config.js';
 import { buildReportEmail, SES_MAX_MESSAGE_BYTES, workbookFileName, XLSX_CONTENT_TYPE } from './email.js';
@@ -84,12 +84,16 @@ async function composeMessage(deps: ReportDeps, produced: ProducedReport): Promi
  * `ConflictError` when another run holds the month's claim, `DependencyError` when SES failed after the
  * SDK's retries, `ConfigError` when there is nobody to send to.
  */
-export async function sendReport(deps: ReportDeps, period: string, options: { force: boolean }): Promise<SendOutcome> {
+export async function sendReport(
+  deps: ReportDeps,
+  period: string,
+  options: { force: boolean; produced?: ProducedReport },
+): Promise<SendOutcome> {
   if (deps.config.recipients.length === 0) throw new ConfigError('no report recipients (REPORT_RECIPIENTS)');
   const before = await deps.reports.getSendMark(period);
   if (before?.state === 'sent' && !options.force) return { outcome: 'already-sent', period, mark: before };
 
-  const produced = await produceReport(deps, period);
+  const produced = options.produced ?? (await produceReport(deps, period));
   const message = await composeMessage(deps, produced);
   const now = deps.now();
   const claim = await deps.reports.claimSend(period, {
@@ -106,7 +110,7 @@ export async function sendReport(deps: ReportDeps, period: string, options: { fo
     messageId = await sendRawEmail(deps.ses, { from: deps.config.sender, to: deps.config.recipients, raw: message.raw });
   } catch (error) {
     await deps.reports.releaseClaim(period, claim.claimId);
-    deps.logger.error('monthly report not sent', { period, attempts: 'sdk-retries-exhausted' });
+    deps.logger.error('monthly report not sent', { period, ...safeError(error) });
     throw error;
   }
   await deps.reports.markSent(period, { claimId: claim.claimId, messageId, now: deps.now() });
