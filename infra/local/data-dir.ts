@@ -1,6 +1,6 @@
 /** The local stack's data directory (`.data/` for `npm start`): what lives there, shared by the stack and the CLI. */
 import { randomBytes } from 'node:crypto';
-import { link, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, link, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MIN_TOKEN_SECRET_LENGTH } from '../../shared/config.js';
 import { InputError } from '../../shared/errors.js';
@@ -10,6 +10,28 @@ export const STACK_FILE = 'stack.json';
 export const TOKEN_SECRET_FILE = 'token-secret';
 export const DYNAMODB_DIR = 'dynamodb';
 export const S3_DIR = 's3';
+/** Upload events not yet delivered (see delivery.ts), and those given up after every retry. */
+export const EVENTS_DIR = 'events';
+export const DEAD_LETTERS_DIR = 'dead-letters';
+
+/** Everything under the data directory holds personal data or the key to it: owner only. */
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+/** The umask that gives new files and folders those modes, whichever library creates them. */
+export const DATA_UMASK = 0o077;
+
+/**
+ * Brings every file and folder under `dir` (and `dir` itself) to owner-only modes: data written before the
+ * umask was set, or by an older version, is tightened at start.
+ */
+export async function restrictDataModes(dir: string): Promise<void> {
+  await chmod(dir, DIR_MODE);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await restrictDataModes(path);
+    else if (entry.isFile()) await chmod(path, FILE_MODE);
+  }
+}
 
 /**
  * Reads the token secret kept in the data directory, creating it on first use (links survive restarts).

@@ -2,14 +2,18 @@
  * The embedded stack: the AWS shape of the app on one machine, in this process, with no Docker and no
  * account. dynalite stands in for DynamoDB, s3rver for S3, aws-ses-v2-local for SES; the functions are the
  * very same code as on Lambda (the Hono app, the process-upload handler), reached through real AWS SDK v3
- * clients with endpoint overrides. s3rver's notifications are routed to process-upload the way AWS delivers
- * them: the key URL-encoded, one object's events in order, a failed invocation retried a couple of times.
+ * clients with endpoint overrides. s3rver's notifications are routed to process-upload the way SQS delivers
+ * them on AWS: journaled before S3 answers the upload, the key URL-encoded, one object's events in order, a
+ * few at a time, retried with backoff, dead-lettered after five failures (delivery.ts); what a crash left
+ * unfinished is delivered again at the next start (reconcile.ts). s3rver sits behind a proxy that checks
+ * browser POSTs against their signed policy as S3 does (s3-post-policy.ts).
  *
  * Used by `npm start` (data under `.data/`, kept across restarts), by the integration tests and by the
  * browser test (in memory and a temp dir, free ports).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { isMainThread } from 'node:worker_threads';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,15 +37,19 @@ import {
 import { encodeEventKey, INCOMING_PREFIX } from '../../shared/aws/s3.js';
 import { type AppConfig, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_ROSTER_DEADLINE, type LogLevelName } from '../../shared/config.js';
 import { type AdminSettings, parseAdminSettings } from '../../shared/admin/settings.js';
-import { createLogger, safeError } from '../../shared/logger.js';
+import { createLogger } from '../../shared/logger.js';
 import { createDeps, type PipelineDeps } from '../../shared/pipeline/deps.js';
 import { ensureTable } from '../../shared/store/table.js';
 import { issueToken, type UploadForm } from '../../shared/tokens.js';
 import { vietnamMonth } from '../../shared/vn/time.js';
-import { DYNAMODB_DIR, readOrCreateTokenSecret, S3_DIR, STACK_FILE } from './data-dir.js';
+import { DATA_UMASK, DIR_MODE, DYNAMODB_DIR, FILE_MODE, readOrCreateTokenSecret, restrictDataModes, S3_DIR, STACK_FILE } from './data-dir.js';
+import { type DeadLetter, type DeliveryQueue, DEFAULT_PROCESS_CONCURRENCY, listDeadLetters, openDeliveryQueue } from './delivery.js';
+import { type ReconcileResult, reconcileUploads } from './reconcile.js';
+import { startPolicyProxy } from './s3-post-policy.js';
 
 export const LOCAL_TABLE_NAME = 'motcua-intake';
 export const LOCAL_BUCKET_NAME = 'motcua-uploads';
+const REGION = 'ap-southeast-1';
 const HOST = '127.0.0.1';
 const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
 /**
@@ -66,8 +74,12 @@ export interface LocalStackOptions {
   logLevel?: LogLevelName;
   /** Route S3 events to process-upload (default true). Off, the events are only recorded. */
   processEvents?: boolean;
-  /** Delays before the retries of a failed event, like Lambda's asynchronous retries (default 2 retries). */
+  /** Waits before the 2nd, 3rd… delivery of a failed event (the last repeats); five failures dead-letter it. */
   retryDelaysMs?: readonly number[];
+  /** Events processed at once (default 2, `PROCESS_CONCURRENCY` for `npm start`): the API shares the event loop. */
+  processConcurrency?: number;
+  /** The process-upload handler events are delivered to (default: the real one); tests slow it or crash it. */
+  handlerFor?: (deps: PipelineDeps) => ProcessUploadHandler;
   tokenSecret?: string;
   rosterDeadline?: string;
   maxUploadBytes?: number;
@@ -96,10 +108,18 @@ export interface LocalStack {
   clients: AwsClients;
   /** Every S3 notification as AWS would deliver it (key URL-encoded), in emission order. */
   events: unknown[];
-  /** Runs a notification through the same per-key queue and retries as s3rver's own events. */
+  /** Runs a notification through the same journal, per-key order and retries as s3rver's own events. */
   deliver(event: unknown, handler?: ProcessUploadHandler): Promise<void>;
-  /** Resolves when no event is queued or being processed. */
+  /** Resolves when no event is queued, waiting for a retry, or being processed. */
   whenIdle(): Promise<void>;
+  /** A crash of the delivery loop (tests): it stops at once, mid-delivery; the journal keeps every event. */
+  killDelivery(): void;
+  /** A start after a crash: a new delivery loop over the same journal, then reconciliation. */
+  restartDelivery(handler?: ProcessUploadHandler): Promise<ReconcileResult>;
+  /** Events given up after every retry (`status` shows them). */
+  deadLetters(): Promise<DeadLetter[]>;
+  /** Where the delivery journal lives: the data directory, or a temp dir without one. */
+  journalDir: string;
   /** An upload link `<baseUrl>/u/<token>` for a unit. */
   inviteLink(unit: string, options?: InviteOptions): string;
   stop(): Promise<void>;
@@ -144,8 +164,6 @@ async function sesServerFactory(): Promise<StartSes> {
   return factory as StartSes;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const webPort = options.port ?? 3000;
   const neighbour = (offset: number) => (webPort === 0 ? 0 : webPort + offset);
@@ -155,13 +173,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ses: options.emulatorPorts?.ses ?? neighbour(3),
   };
   const dataDir = options.dataDir;
-  if (dataDir) await mkdir(dataDir, { recursive: true });
-  const s3Dir = dataDir ? join(dataDir, S3_DIR) : await mkdtemp(join(tmpdir(), 'motcua-s3-'));
+  if (dataDir) {
+    // Personal data and the token secret live here: owner-only for whatever any library creates from now on
+    // (the umask is per process, and worker threads may not set it), and for what an older run left.
+    if (isMainThread) process.umask(DATA_UMASK);
+    await mkdir(dataDir, { recursive: true, mode: DIR_MODE });
+    await restrictDataModes(dataDir);
+  }
+  // Without a data directory: the objects and the delivery journal in a temp dir, removed at stop.
+  const workDir = dataDir ?? (await mkdtemp(join(tmpdir(), 'motcua-local-')));
+  const s3Dir = join(workDir, S3_DIR);
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   };
-  if (!dataDir) cleanups.push(() => rm(s3Dir, { recursive: true, force: true }));
+  if (!dataDir) cleanups.push(() => rm(workDir, { recursive: true, force: true }));
 
   try {
     // The web server first: its port is the page's origin, which the bucket's CORS rule must name.
@@ -187,15 +213,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dynamoPort = await listening(dynamo, ports.dynamodb);
     cleanups.push(() => new Promise<void>((resolve) => dynamo.close(() => resolve())));
 
+    // s3rver on an internal port; the S3 port is the policy-checking proxy in front of it.
+    let takingUploads = true;
     const s3rver = new S3rver({
       address: HOST,
-      port: ports.s3,
+      port: 0,
       silent: true,
       directory: s3Dir,
       configureBuckets: [{ name: LOCAL_BUCKET_NAME, configs: [corsConfiguration(origins)] }],
     });
-    const s3Address = await s3rver.run();
+    const s3rverAddress = await s3rver.run();
     cleanups.push(() => s3rver.close());
+    const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+    const s3Front = await startPolicyProxy({
+      host: HOST,
+      port: ports.s3,
+      target: { host: HOST, port: s3rverAddress.port },
+      region: REGION,
+      credentials: [S3RVER_CREDENTIALS],
+      allowedOrigins: origins,
+      // Room for the form fields and multipart framing around the largest file a grant allows.
+      maxBodyBytes: maxUploadBytes + 1024 * 1024,
+      now: options.now ?? (() => new Date()),
+      isAccepting: () => takingUploads,
+    });
+    cleanups.push(() => closing(s3Front));
+    const s3Address = s3Front.address() as AddressInfo;
 
     const ses = await (await sesServerFactory())({ host: HOST, port: ports.ses });
     cleanups.push(() => closing(ses));
@@ -204,7 +247,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dynamodbUrl = `http://${HOST}:${dynamoPort}`;
     const sesUrl = `http://${HOST}:${(ses.address() as AddressInfo).port}`;
     const clients = createAwsClients({
-      region: 'ap-southeast-1',
+      region: REGION,
       endpoints: { dynamodb: dynamodbUrl, s3: s3Url, ses: sesUrl },
       s3ForcePathStyle: true,
       credentials: EMULATOR_CREDENTIALS,
@@ -220,7 +263,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tableName: LOCAL_TABLE_NAME,
       bucketName: LOCAL_BUCKET_NAME,
       tokenSecret: { kind: 'value', value: tokenSecret },
-      maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+      maxUploadBytes,
       rosterDeadline: options.rosterDeadline ?? DEFAULT_ROSTER_DEADLINE,
       serviceName: 'motcua-intake',
       logLevel,
@@ -230,59 +273,35 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const logger = createLogger({ serviceName: config.serviceName, logLevel, persistentKeys: { environment: 'local' } });
     const deps = createDeps({ config, clients, tokenSecret, logger, ...(options.now ? { now: options.now } : {}) });
 
-    // ── S3 notifications → process-upload, as AWS would deliver them ──────────────────────────────────
-    const processUploadHandler = createProcessUploadHandler(deps);
-    const retryDelays = options.retryDelaysMs ?? [1000, 3000];
+    // ── S3 notifications → process-upload, as SQS delivers them on AWS ────────────────────────────────
+    const processUploadHandler = options.handlerFor ? options.handlerFor(deps) : createProcessUploadHandler(deps);
     const events: unknown[] = [];
-    const queues = new Map<string, Promise<void>>();
-    const inFlight = new Set<Promise<void>>();
-    let accepting = true;
-
-    const invoke = async (event: unknown, handler: ProcessUploadHandler) => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await handler(event);
-          return;
-        } catch (error) {
-          const delay = retryDelays[attempt];
-          if (delay === undefined || !accepting) {
-            logger.error('upload event dropped after retries', { attempts: attempt + 1, ...safeError(error) });
-            return;
-          }
-          logger.warn('upload event failed; retrying', { attempt: attempt + 1, ...safeError(error) });
-          await sleep(delay);
-        }
-      }
-    };
-
-    const deliver = (event: unknown, handler: ProcessUploadHandler = processUploadHandler): Promise<void> => {
-      // One key's events run one after the other, as they would reach one Lambda through S3's ordering.
-      const queueKey = objectKeyOf(event) ?? '';
-      const previous = queues.get(queueKey) ?? Promise.resolve();
-      const run = previous.then(() => invoke(event, handler));
-      queues.set(queueKey, run);
-      inFlight.add(run);
-      void run.finally(() => {
-        inFlight.delete(run);
-        if (queues.get(queueKey) === run) queues.delete(queueKey);
+    const openQueue = (handler: ProcessUploadHandler) =>
+      openDeliveryQueue({
+        dir: workDir,
+        handler,
+        logger,
+        keyOf: objectKeyOf,
+        concurrency: options.processConcurrency ?? DEFAULT_PROCESS_CONCURRENCY,
+        ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
       });
-      return run;
-    };
+    let delivery: DeliveryQueue = await openQueue(processUploadHandler);
+    const reconcile = async () =>
+      reconcileUploads(deps, { knownObjectKeys: await delivery.knownObjectKeys(), deliver: (event) => delivery.enqueue(event) });
 
+    // s3rver emits this after storing the object and before answering the POST: the journal write is
+    // synchronous, so the clerk's browser hears "stored" only once the event is on disk.
     s3rver.on('event', (notification: unknown) => {
       const awsShaped = asAwsNotification(notification);
       if (!awsShaped) return;
       events.push(awsShaped);
-      if (accepting && options.processEvents !== false) void deliver(awsShaped);
+      if (options.processEvents !== false) void delivery.enqueue(awsShaped);
     });
-
-    const whenIdle = async () => {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-    };
-    cleanups.push(async () => {
-      accepting = false;
-      await whenIdle();
-    });
+    cleanups.push(() => delivery.drain());
+    if (dataDir && options.processEvents !== false) {
+      const reconciled = await reconcile();
+      if (reconciled.redelivered + reconciled.versionsDeleted > 0) logger.info('unfinished work after a restart', { ...reconciled });
+    }
 
     // ── The page and the API on one port ───────────────────────────────────────────────────────────────
     const site = new Hono();
@@ -310,13 +329,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     site.notFound((c) => c.text('Không tìm thấy trang.', 404));
     site.onError((_error, c) => c.text('Không mở được trang. Vui lòng thử lại.', 500));
     fetchHandler = (request) => site.fetch(request);
+    // Runs first at stop: no new request or upload is taken while the deliveries in flight finish (they
+    // still reach S3 through the proxy, which closes after them).
+    cleanups.push(async () => {
+      takingUploads = false;
+      await closing(web);
+    });
 
     const rosterDeadline = config.rosterDeadline;
     // What the CLI needs to find this stack, and what the caller gets back: the same addresses and names.
     const addresses = { baseUrl, s3Url, sesUrl, dynamodbUrl, tableName: LOCAL_TABLE_NAME, bucketName: LOCAL_BUCKET_NAME };
     if (dataDir) {
       const stackFile: StackFile = { ...addresses, rosterDeadline, pid: process.pid };
-      await writeFile(join(dataDir, STACK_FILE), `${JSON.stringify(stackFile, null, 2)}\n`);
+      await writeFile(join(dataDir, STACK_FILE), `${JSON.stringify(stackFile, null, 2)}\n`, { mode: FILE_MODE });
       cleanups.push(() => rm(join(dataDir, STACK_FILE), { force: true }));
     }
 
@@ -327,8 +352,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       deps,
       clients,
       events,
-      deliver,
-      whenIdle,
+      deliver: (event, handler) => delivery.enqueue(event, handler ?? processUploadHandler),
+      whenIdle: () => delivery.whenIdle(),
+      killDelivery: () => delivery.kill(),
+      restartDelivery: async (handler = processUploadHandler) => {
+        delivery.kill();
+        delivery = await openQueue(handler);
+        return reconcile();
+      },
+      deadLetters: () => listDeadLetters(workDir),
+      journalDir: workDir,
       inviteLink: (unit, invite = {}) => inviteLink(baseUrl, tokenSecret, unit, invite, deps.now()),
       stop: stopAll,
     };

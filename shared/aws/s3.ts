@@ -2,7 +2,7 @@
  * S3 keys and the few S3 operations the pipeline needs. Keys hold unit codes and upload ids only: never a
  * file name typed by a clerk, an ID or a phone number (keys end up in URLs, events and logs).
  */
-import { GetObjectCommand, type GetObjectCommandOutput, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type GetObjectCommandOutput, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DependencyError } from '../errors.js';
@@ -199,5 +199,26 @@ export async function getObjectBytes(s3: S3Client, input: { bucket: string; key:
     return await response.Body.transformToByteArray();
   } catch (error) {
     throw new DependencyError('S3 GetObject', { cause: error });
+  }
+}
+
+export interface StoredObject {
+  size: number;
+  eTag: string | undefined;
+  lastModified: Date;
+}
+
+/**
+ * What S3 holds under `key`, or undefined when nothing does (the local stack's reconciliation asks). Listed
+ * rather than HEAD: a listing gives the time to the millisecond, which orders uploads as event times do.
+ */
+export async function findObject(s3: S3Client, input: { bucket: string; key: string }): Promise<StoredObject | undefined> {
+  try {
+    const response = await s3.send(new ListObjectsV2Command({ Bucket: input.bucket, Prefix: input.key, MaxKeys: 1 }));
+    const found = response.Contents?.find((object) => object.Key === input.key);
+    if (!found) return undefined;
+    return { size: found.Size ?? 0, eTag: stripQuotes(found.ETag), lastModified: found.LastModified ?? new Date(0) };
+  } catch (error) {
+    throw new DependencyError('S3 ListObjectsV2', { cause: error });
   }
 }

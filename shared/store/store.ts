@@ -8,6 +8,7 @@
  * | roster version row   | `ROSTER#<unit>#<versionId>` | `ROW#<row>`   | `PERSON#<idHash>` / `<unit>#<versionId>` | –                     |
  * | current roster       | `UNIT#<unit>`               | `ROSTER`      | –                               | `ROSTERS` / `<unit>`           |
  * | link record          | `UNIT#<unit>`               | `LINKS#<form>` | –                              | `LINKS` / `<unit>#<form>`      |
+ * | roster version marker | `UNIT#<unit>`              | `VERSION#<versionId>` | –                       | –                              |
  *
  * - An upload is fetched by id alone, so the API can tell "another unit's upload" (403) from "no such
  *   upload" (404); a unit's uploads are listed newest first from gsi2. Issues are kept as gzipped JSON in the
@@ -20,6 +21,9 @@
  *   personal data no longer than needed. The pointer remembers the version it replaced
  *   (`previousVersionId`), so that deletion survives a crash right after the flip: the retry finds its
  *   version already current and deletes the previous one's rows, and so does the next flip.
+ * - A *version marker* in the unit's partition is written before a version's first row and deleted after
+ *   its last: whatever a crash leaves behind, a Query on `UNIT#<unit>` lists every version whose rows may
+ *   still exist, so rows no pointer leads to are found without a Scan (see shared/pipeline/orphan-versions.ts).
  * - "Newer" is the order key `<eventTime>#<sequencer>`. AWS documents `sequencer` as comparable (after
  *   right-padding the shorter with zeros) only between events *of the same key*, and each upload has its
  *   own key; so the S3 event time (ms, when S3 finished the request) orders different uploads, and the
@@ -37,6 +41,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -67,6 +72,8 @@ import {
   type VerdictOutcome,
   type LinkIssue,
   type LinkRecord,
+  type VersionMarker,
+  type VersionOrigin,
 } from './types.js';
 
 /** Where oversized issue lists go (S3 beside the upload). */
@@ -91,11 +98,14 @@ const PENDING_TTL_SECONDS = 7 * 24 * 3600;
 const LOOKUP_CONCURRENCY = 8;
 /** Wider than any sequencer S3 emits (16–20 hex digits today), so right-padding never truncates. */
 export const SEQUENCER_WIDTH = 32;
+const VERSION_MARKER_PREFIX = 'VERSION#';
 
 const key = {
   upload: (uploadId: string) => ({ pk: `UPLOAD#${uploadId}`, sk: 'UPLOAD' }),
   uploadsOf: (unit: string) => `UPLOADS#${unit}`,
   rosterPointer: (unit: string) => ({ pk: `UNIT#${unit}`, sk: 'ROSTER' }),
+  unitPartition: (unit: string) => `UNIT#${unit}`,
+  versionMarker: (unit: string, versionId: string) => ({ pk: `UNIT#${unit}`, sk: `${VERSION_MARKER_PREFIX}${versionId}` }),
   rosterPointers: 'ROSTERS',
   linkRecord: (unit: string, form: string) => ({ pk: `UNIT#${unit}`, sk: `LINKS#${form}` }),
   linkRecords: 'LINKS',
@@ -434,8 +444,24 @@ export function createStore(options: StoreOptions) {
     },
 
     // ── Roster versions ────────────────────────────────────────────────────────────────────────────────
-    /** Writes every row of a version; idempotent (same keys, same values), so a retry simply rewrites. */
-    async writeRosterVersion(unit: string, versionId: string, officials: readonly OfficialInput[]): Promise<void> {
+    /**
+     * Writes every row of a version; idempotent (same keys, same values), so a retry simply rewrites. The
+     * version's marker goes first, on its own, so no row can exist without it.
+     */
+    async writeRosterVersion(
+      unit: string,
+      versionId: string,
+      officials: readonly OfficialInput[],
+      origin: VersionOrigin = { uploadId: null, orderKey: null },
+    ): Promise<void> {
+      await call('PutItem version marker', () =>
+        doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...key.versionMarker(unit, versionId), type: 'roster-version', unit, versionId, ...origin },
+          }),
+        ),
+      );
       const pk = key.version(unit, versionId);
       const requests: WriteRequest[] = officials.map((official) => ({
         PutRequest: {
@@ -472,7 +498,23 @@ export function createStore(options: StoreOptions) {
         TableName,
         items.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
       );
+      // Last, once every row is gone: until then the marker keeps the version findable.
+      await call('DeleteItem version marker', () => doc.send(new DeleteCommand({ TableName, Key: key.versionMarker(unit, versionId) })));
       return items.length;
+    },
+
+    /** The unit's current pointer and every version whose rows may exist (one consistent Query on its partition). */
+    async listRosterVersions(unit: string): Promise<{ pointer: RosterPointer | undefined; versions: VersionMarker[] }> {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': key.unitPartition(unit) },
+        ConsistentRead: true,
+      });
+      const pointerItem = items.find((item) => item.sk === key.rosterPointer(unit).sk);
+      const versions = items
+        .filter((item) => str(item, 'sk').startsWith(VERSION_MARKER_PREFIX))
+        .map((item) => ({ versionId: str(item, 'versionId'), uploadId: optStr(item, 'uploadId'), orderKey: optStr(item, 'orderKey') }));
+      return { pointer: pointerItem ? toPointer(pointerItem) : undefined, versions };
     },
 
     /**

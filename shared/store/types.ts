@@ -86,6 +86,17 @@ export interface OfficialInput {
   sharedWith: string[];
 }
 
+/** Which upload and object a roster version came from (null for versions written without one, in tests). */
+export interface VersionOrigin {
+  uploadId: string | null;
+  orderKey: string | null;
+}
+
+/** A version whose rows may still be in the table (its marker is deleted after its last row). */
+export interface VersionMarker extends VersionOrigin {
+  versionId: string;
+}
+
 export interface Official extends OfficialInput {
   /** The uploading unit (district or department). */
   unit: string;
