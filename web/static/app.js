@@ -849,7 +849,7 @@
       hide(elements['report-hint']);
     }
 
-    renderIssues(sortIssues(issues), errors);
+    renderIssues(sortIssues(issues), errors, replaced);
     renderReceipt(!replaced && result.status === 'accepted' ? result : null, fileName, uploadId);
     show(verdict);
     verdict.focus();
@@ -886,7 +886,7 @@
     show(elements.receipt);
   }
 
-  function renderIssues(issues, errors) {
+  function renderIssues(issues, errors, replaced) {
     var tbody = elements['issues-body'];
     clearChildren(tbody);
     if (issues.length === 0) {
@@ -895,6 +895,8 @@
     }
     var warnings = issues.length - errors;
     var title = errors === 0 ? 'Các điểm cần lưu ý' : (warnings === 0 ? 'Các lỗi cần sửa' : 'Các lỗi cần sửa và cảnh báo');
+    // A replaced file's issues are history: listed for reference, not as work to do.
+    if (replaced) title = 'Các lỗi và cảnh báo của tệp này (để tham khảo)';
     setText(elements['issues-heading'], title + ' (' + issues.length + ')');
     for (var i = 0; i < issues.length; i += 1) {
       var issue = issues[i];
