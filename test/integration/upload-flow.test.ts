@@ -189,3 +189,72 @@ describe('the table and the logs', () => {
     }
   });
 });
+
+describe('what the page reads back', () => {
+  it('an accepted roster lists its officials for the receipt (row, name, unit; never an ID or phone), until a later roster replaces it', async () => {
+    const people = districtPeople('551', 2, 71);
+    const first = await uploadPeople('551', people);
+    const officials = (first.status as { officials?: unknown }).officials;
+    expect(officials).toEqual([
+      { row: 7, name: people[0]?.name, unitName: expect.any(String) },
+      { row: 8, name: people[1]?.name, unitName: expect.any(String) },
+    ]);
+    const answer = JSON.stringify(first.status);
+    for (const person of people) {
+      expect(answer).not.toContain(person.idNumber);
+      expect(answer).not.toContain(person.phone);
+    }
+
+    await uploadPeople('551', districtPeople('551', 1, 72));
+    const again = await api<{ officials?: unknown[] }>(stack.current, `/api/uploads/${first.uploadId}`, { token: link('551') });
+    expect(again.body.officials).toEqual([]);
+  });
+
+  it('the list says which accepted roster is in force, and which earlier entries it replaced', async () => {
+    const token = link('543');
+    const rejected = await uploadFile(stack.current, token, { path: SAMPLES.s03 });
+    const older = await uploadPeople('543', districtPeople('543', 2, 73));
+    const current = await uploadPeople('543', districtPeople('543', 2, 74));
+    const later = await uploadFile(stack.current, token, { path: SAMPLES.s03 });
+    const list = await api<{ currentUploadId: string; uploads: { uploadId: string; replaced: boolean }[] }>(stack.current, '/api/uploads', { token });
+    expect(list.body.currentUploadId).toBe(current.uploadId);
+    expect((await stack.current.deps.store.getRosterPointer('543'))?.uploadId).toBe(current.uploadId);
+    const replaced = Object.fromEntries(list.body.uploads.map((u) => [u.uploadId, u.replaced]));
+    expect(replaced).toEqual({
+      [rejected.uploadId]: true,
+      [older.uploadId]: true,
+      [current.uploadId]: false,
+      // Sent after the roster in force: still to be fixed.
+      [later.uploadId]: false,
+    });
+  });
+
+  it('a file that still arrives after its upload was cancelled is processed normally, its verdict replacing "cancelled"', async () => {
+    const token = link('542');
+    const bytes = await rosterWorkbook(senderLine('542'), districtPeople('542', 2, 75));
+    const created = await api<PresignedPost>(stack.current, '/api/uploads', {
+      json: { token, fileName: 'huy-roi.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', size: bytes.byteLength },
+    });
+    const cancelled = await api<{ status: string }>(stack.current, `/api/uploads/${created.body.uploadId}/cancel`, { method: 'POST', token });
+    expect(cancelled.body.status).toBe('failed');
+
+    expect((await postToS3(created.body, bytes, 'huy-roi.xlsx')).ok).toBe(true);
+    await stack.current.whenIdle();
+    const status = await api<{ status: string; failureCode: string | null }>(stack.current, `/api/uploads/${created.body.uploadId}`, { token });
+    expect(status.body).toMatchObject({ status: 'accepted', failureCode: null });
+    // And a cancel that comes after the file arrived changes nothing.
+    const late = await api<{ status: string }>(stack.current, `/api/uploads/${created.body.uploadId}/cancel`, { method: 'POST', token });
+    expect(late.body.status).toBe('accepted');
+  });
+
+  it('offers no annotated workbook for a file refused as a whole, and names the one it offers after the clerk’s file', async () => {
+    const refused = await uploadFile(stack.current, link('550'), { bytes: new TextEncoder().encode('không phải bảng tính'), fileName: 'Danh sách.xlsx' });
+    expect(refused.status.status).toBe('rejected');
+    expect(refused.status.issues.every((issue) => issue.row === null)).toBe(true);
+    expect(refused.status.reportUrl).toBeNull();
+
+    const marked = await uploadFile(stack.current, link('540'), { path: SAMPLES.s03, fileName: 'Danh sách Quy Nhơn (lần 2).xlsx' });
+    const response = await fetch(marked.status.reportUrl ?? '');
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="Danh sach Quy Nhon (lan 2) - ket qua kiem tra.xlsx"');
+  });
+});
