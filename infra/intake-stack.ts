@@ -129,6 +129,8 @@ export class IntakeStack extends Stack {
         readObjects: [OBJECT_PREFIXES.annotated],
         tokenSecret: true,
       },
+      // The page's footer (GET /api/settings): whom clerks call.
+      environment: { SUPPORT_CONTACT: JSON.stringify(this.config.supportContact) },
     });
 
     // ── process-upload: S3 → SQS (retries, DLQ) → validate, store, annotate ───────────────────────────

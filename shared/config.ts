@@ -40,7 +40,8 @@ export const DEFAULT_SUPPORT_CONTACT: SupportContact = {
   email: null,
 };
 
-const supportContactSchema = z.strictObject({
+/** The support contact's shape, also checked at synth time (infra/constructs/intake-config.ts). */
+export const supportContactSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   phone: z
     .string()

@@ -17,10 +17,12 @@
  * | `motcua:allowedCountries`     | CloudFront geo allow-list (ISO 3166-1 alpha-2); [] = no restriction  | ["VN"]              |
  * | `motcua:apiRateLimit`         | API Gateway steady-state requests per second                         | 20                  |
  * | `motcua:apiBurstLimit`        | API Gateway burst                                                    | 40                  |
+ * | `motcua:supportContact`       | whom clerks call, shown on the upload page: `{ name, phone, email }` (JSON) | the centre     |
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
+import { supportContactSchema } from '../../shared/config.js';
 import { ConfigError } from '../../shared/errors.js';
 
 export const CONTEXT_PREFIX = 'motcua:';
@@ -44,6 +46,15 @@ const stringList = z.preprocess(
 
 const emailList = stringList.pipe(z.array(z.email()));
 
+/** A JSON value given on the command line as text; left as is when it is not JSON, for the schema to refuse by name. */
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 const contextSchema = z.object({
   // Short: the lower-cased name starts the uploads bucket name, which S3 caps at 63 characters.
   stackName: z
@@ -64,6 +75,8 @@ const contextSchema = z.object({
   allowedCountries: stringList.pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code'))).default(['VN']),
   apiRateLimit: z.coerce.number().positive().max(10_000),
   apiBurstLimit: z.coerce.number().int().positive().max(5_000),
+  // Given on the command line as a JSON string; in cdk.json as an object. The api function re-checks it (shared/config.ts).
+  supportContact: z.preprocess((value) => (typeof value === 'string' ? parseJsonText(value) : value), supportContactSchema),
 });
 
 export type IntakeConfig = z.infer<typeof contextSchema>;
