@@ -27,6 +27,7 @@ import { FUNCTION_SIZES, IntakeFunction, type PowertoolsLogLevel } from './const
 import { IntakeStorage, OBJECT_PREFIXES, TABLE_INDEXES } from './constructs/intake-storage.js';
 import { OpsAlarms } from './constructs/ops-alarms.js';
 import { createDeadLetterQueue, createWorkQueue, type WorkQueue } from './constructs/queues.js';
+import { grantDashboard } from './constructs/dashboard-access.js';
 import { WebFront } from './constructs/web-front.js';
 
 /** Handler entries of the cross-team contract, relative to the repository root. */
@@ -132,6 +133,9 @@ export class IntakeStack extends Stack {
       // The page's footer (GET /api/settings): whom clerks call.
       environment: { SUPPORT_CONTACT: JSON.stringify(this.config.supportContact) },
     });
+
+    // The centre's dashboard (/api/admin/*) runs in the same function: its settings and mail sending.
+    grantDashboard(this.apiFunction, this.config);
 
     // ── process-upload: S3 → SQS (retries, DLQ) → validate, store, annotate ───────────────────────────
     this.uploadQueue = createWorkQueue(this, 'UploadEvents', { visibilityTimeout: UPLOAD_QUEUE_VISIBILITY });

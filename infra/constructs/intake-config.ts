@@ -17,6 +17,9 @@
  * | `motcua:allowedCountries`     | CloudFront geo allow-list (ISO 3166-1 alpha-2); [] = no restriction  | ["VN"]              |
  * | `motcua:apiRateLimit`         | API Gateway steady-state requests per second                         | 20                  |
  * | `motcua:apiBurstLimit`        | API Gateway burst                                                    | 40                  |
+ * | `motcua:centreEmails`         | addresses allowed to sign in to the dashboard (JSON list or comma-separated) | placeholder |
+ * | `motcua:publicBaseUrl`        | the page's public origin, for sign-in and link mails (set after the first deploy) | none     |
+ * | `motcua:unitEmails`           | each unit's address(es) for links and reminders, `{ "548": "a@x.vn" }` | {}                  |
  * | `motcua:supportContact`       | whom clerks call, shown on the upload page: `{ name, phone, email }` (JSON) | the centre     |
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -55,6 +58,15 @@ function parseJsonText(text: string): unknown {
   }
 }
 
+/** A JSON value given on the command line as text; left as is when it is not JSON, for the schema to refuse by name. */
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 const contextSchema = z.object({
   // Short: the lower-cased name starts the uploads bucket name, which S3 caps at 63 characters.
   stackName: z
@@ -75,6 +87,12 @@ const contextSchema = z.object({
   allowedCountries: stringList.pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code'))).default(['VN']),
   apiRateLimit: z.coerce.number().positive().max(10_000),
   apiBurstLimit: z.coerce.number().int().positive().max(5_000),
+  centreEmails: emailList.pipe(z.array(z.email()).min(1)),
+  publicBaseUrl: z.union([z.literal(''), z.url({ protocol: /^https$/ }).transform((url) => url.replace(/\/+$/, ''))]).default(''),
+  // On the command line a JSON string; in cdk.json an object. The function re-checks it (shared/admin/settings.ts).
+  unitEmails: z
+    .preprocess((value) => (typeof value === 'string' ? parseJsonText(value) : value), z.record(z.string(), emailList))
+    .default({}),
   // Given on the command line as a JSON string; in cdk.json as an object. The api function re-checks it (shared/config.ts).
   supportContact: z.preprocess((value) => (typeof value === 'string' ? parseJsonText(value) : value), supportContactSchema),
 });

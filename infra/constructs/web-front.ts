@@ -51,6 +51,8 @@ export const PAGE_ROUTER_CODE = `function handler(event) {
   var request = event.request;
   if (request.uri.indexOf('/u/') === 0) {
     request.uri = '/index.html';
+  } else if (request.uri === '/admin' || request.uri === '/admin/') {
+    request.uri = '/admin/index.html';
   }
   return request;
 }`;
@@ -169,7 +171,7 @@ export class WebFront extends Construct {
     const pageRouter = new EdgeFunction(this, 'PageRouter', {
       code: FunctionCode.fromInline(PAGE_ROUTER_CODE),
       runtime: FunctionRuntime.JS_2_0,
-      comment: 'Serves index.html at /u/<token>',
+      comment: 'Serves index.html at /u/<token> and admin/index.html at /admin',
     });
 
     const apiDomain = Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));

@@ -90,6 +90,11 @@ describe('function roles', () => {
         // Presigned GET of the annotated workbook.
         's3:GetObject <UploadsBucket.Arn>/annotated/*',
         'secretsmanager:GetSecretValue <TokenSecret>',
+        // The dashboard's sign-in and link mails: SendEmail only, on the sender's identities (and, for the SES
+        // sandbox, the allow-listed staff), under an ses:FromAddress condition (see below).
+        ...['bao-cao@example.invalid', 'example.invalid', 'ttpvhcc@example.invalid'].map(
+          (identity) => `ses:SendEmail arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/${identity}`,
+        ),
       ],
     ],
     [
@@ -112,6 +117,18 @@ describe('function roles', () => {
     const fn = stack.node.findAll().find((construct): construct is IntakeFunction => construct instanceof IntakeFunction && construct.node.id === name);
     if (!fn) throw new Error(`no function ${name}`);
     expect(permissionsOf(logicalIdOf(fn.role))).toEqual([...expected].sort());
+  });
+
+  it('lets the api function send mail only from the configured sender', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as PolicyResource[];
+    const sends = policies
+      .filter((policy) => policy.Properties.Roles?.some((role) => role.Ref === logicalIdOf(stack.apiFunction.role)))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement) => asList(statement.Action).some((action) => action.startsWith('ses:')));
+    expect(sends.length).toBeGreaterThan(0);
+    for (const statement of sends) {
+      expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'bao-cao@example.invalid' } });
+    }
   });
 
   it('never allows a table Scan: every access pattern is a Query', () => {

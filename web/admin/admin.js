@@ -1,0 +1,392 @@
+/*
+ * The centre's dashboard. Plain JavaScript, no build step: it signs in with the one-time link in the
+ * address bar's fragment (#dang-nhap=…), keeps the CSRF token the session answer gives, and calls
+ * /api/admin/* on the same origin. Every text from the server is set with textContent, never as HTML.
+ */
+(() => {
+  const API = '/api/admin';
+  const SIGN_IN_FRAGMENT = 'dang-nhap';
+  const state = { csrfToken: null, units: null, sort: { key: 'name', direction: 1 } };
+
+  const $ = (id) => document.getElementById(id);
+  const show = (element, visible) => {
+    element.hidden = !visible;
+  };
+
+  const ROSTER_LABELS = { none: 'Chưa có', rejected: 'Bị từ chối', accepted: 'Đã nhận' };
+  const DEADLINE_LABELS = { 'on-time': 'Đúng hạn', late: 'Trễ hạn', missing: 'Chưa nộp' };
+  const DEADLINE_BADGES = { 'on-time': 'ok', late: 'warn', missing: 'bad' };
+  const RESULTS_LABELS = { unit: 'Đơn vị đã gửi', centre: 'Có số liệu Trung tâm', missing: 'Chưa có' };
+  const FORM_LABELS = { roster: 'Danh sách cán bộ', results: 'Kết quả tháng', grants: 'Phân quyền' };
+
+  // ── Formatting (Vietnam time, whatever the PC's time zone) ──────────────────────────────────────────
+  const dateTimeFormat = new Intl.DateTimeFormat('vi-VN', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const formatTime = (iso) => (iso ? dateTimeFormat.format(new Date(iso)) : '–');
+  const formatPeriod = (period) => (period ? `${period.slice(5, 7)}/${period.slice(0, 4)}` : '');
+
+  function element(tag, options, children) {
+    const node = document.createElement(tag);
+    if (options) {
+      if (options.text !== undefined) node.textContent = String(options.text);
+      if (options.className) node.className = options.className;
+      if (options.attrs) for (const [name, value] of Object.entries(options.attrs)) node.setAttribute(name, value);
+    }
+    for (const child of children || []) node.appendChild(child);
+    return node;
+  }
+  const badge = (text, kind) => element('span', { text, className: `badge badge--${kind}` });
+  const cell = (content, className) => {
+    const td = element('td', className ? { className } : undefined);
+    if (content instanceof Node) td.appendChild(content);
+    else td.textContent = content;
+    return td;
+  };
+
+  // ── Messages ─────────────────────────────────────────────────────────────────────────────────────────
+  function say(text) {
+    $('status').textContent = text;
+    show($('status'), Boolean(text));
+    if (text) show($('error'), false);
+  }
+  function fail(text) {
+    $('error').textContent = text;
+    show($('error'), Boolean(text));
+    if (text) show($('status'), false);
+  }
+
+  // ── API ──────────────────────────────────────────────────────────────────────────────────────────────
+  class ApiError extends Error {
+    constructor(status, code, message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  async function request(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (method !== 'GET' && state.csrfToken) headers['X-CSRF-Token'] = state.csrfToken;
+    let response;
+    try {
+      response = await fetch(API + path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'Không kết nối được với hệ thống. Vui lòng kiểm tra mạng rồi thử lại.');
+    }
+    const text = await response.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    if (!response.ok) {
+      const error = json?.error ?? { code: 'INTERNAL', message: 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.' };
+      throw new ApiError(response.status, error.code, error.message);
+    }
+    return json;
+  }
+
+  /** Runs an action; a lost session goes back to the sign-in form, any other refusal is shown as is. */
+  async function attempt(action) {
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'ADMIN_SIGN_IN_REQUIRED') {
+        showSignIn();
+      }
+      fail(error instanceof ApiError ? error.message : 'Đã có lỗi trên trang. Vui lòng tải lại trang.');
+      return undefined;
+    }
+  }
+
+  // ── Sign-in ──────────────────────────────────────────────────────────────────────────────────────────
+  function showSignIn() {
+    state.csrfToken = null;
+    show($('dashboard'), false);
+    show($('who'), false);
+    show($('sign-in'), true);
+  }
+
+  function startDashboard(session) {
+    state.csrfToken = session.csrfToken;
+    $('who-email').textContent = session.email;
+    show($('who'), true);
+    show($('sign-in'), false);
+    show($('dashboard'), true);
+    selectView('units');
+  }
+
+  $('sign-in-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const email = $('sign-in-email').value.trim();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+      fail('Địa chỉ thư điện tử chưa đúng. Ví dụ: ten.can.bo@binhdinh.gov.vn');
+      return;
+    }
+    fail('');
+    const sent = await attempt(() => request('POST', '/sign-in', { email }));
+    if (sent) show($('sign-in-sent'), true);
+  });
+
+  $('sign-out').addEventListener('click', async () => {
+    await attempt(() => request('DELETE', '/session'));
+    showSignIn();
+    say('Đã đăng xuất.');
+  });
+
+  async function boot() {
+    const match = new RegExp(`^#${SIGN_IN_FRAGMENT}=([A-Za-z0-9_-]+)$`).exec(window.location.hash);
+    if (match) {
+      // The link works once: take it out of the address bar (and history) before using it.
+      history.replaceState(null, '', window.location.pathname + window.location.search);
+      say('Đang đăng nhập…');
+      try {
+        const session = await request('POST', '/session', { nonce: match[1] });
+        say('');
+        startDashboard(session);
+      } catch (error) {
+        showSignIn();
+        fail(error instanceof ApiError ? error.message : 'Không đăng nhập được. Vui lòng thử lại.');
+      }
+      return;
+    }
+    try {
+      startDashboard(await request('GET', '/session'));
+    } catch (error) {
+      showSignIn();
+      if (!(error instanceof ApiError) || error.code !== 'ADMIN_SIGN_IN_REQUIRED') fail(error.message);
+    }
+  }
+
+  // ── Views ────────────────────────────────────────────────────────────────────────────────────────────
+  const VIEWS = { units: loadUnits, links: prepareLinks, audit: loadAudit };
+
+  function selectView(name) {
+    for (const tab of document.querySelectorAll('.tabs__tab')) {
+      tab.setAttribute('aria-pressed', String(tab.dataset.view === name));
+    }
+    for (const view of Object.keys(VIEWS)) show($(`view-${view}`), view === name);
+    VIEWS[name]();
+  }
+  for (const tab of document.querySelectorAll('.tabs__tab')) {
+    tab.addEventListener('click', () => {
+      fail('');
+      selectView(tab.dataset.view);
+    });
+  }
+
+  // ── Units ────────────────────────────────────────────────────────────────────────────────────────────
+  async function loadUnits() {
+    const overview = await attempt(() => request('GET', '/units'));
+    if (!overview) return;
+    state.units = overview;
+    $('units-caption').textContent =
+      `Hạn nộp danh sách: ${overview.deadline.split('-').reverse().join('/')}. Kết quả tháng ${formatPeriod(overview.period)}.`;
+    renderTotals(overview.totals);
+    renderUnits();
+    fillUnitChoices(overview.units);
+  }
+
+  function renderTotals(totals) {
+    const items = [
+      [totals.units, 'đơn vị', false],
+      [totals.accepted, 'đã nhận danh sách', false],
+      [totals.late, 'nộp trễ hạn', totals.late > 0],
+      [totals.missing, 'chưa nộp', totals.missing > 0],
+      [totals.rejected, 'bị từ chối (chưa có bản đạt)', totals.rejected > 0],
+      [totals.officials, 'cán bộ trong danh sách', false],
+      [totals.granted, 'cán bộ đã phân quyền', false],
+      [totals.resultsReceived, 'đơn vị có kết quả tháng', false],
+    ];
+    $('totals').replaceChildren(
+      ...items.map(([value, label, alert]) =>
+        element('div', { className: alert ? 'total total--alert' : 'total' }, [
+          element('span', { className: 'total__value', text: value.toLocaleString('vi-VN') }),
+          element('span', { className: 'total__label', text: label }),
+        ]),
+      ),
+    );
+  }
+
+  const FILTERS = {
+    all: () => true,
+    late: (u) => u.deadline === 'late',
+    missing: (u) => u.deadline === 'missing',
+    rejected: (u) => u.roster === 'rejected',
+    accepted: (u) => u.roster === 'accepted',
+    'results-missing': (u) => u.results === 'missing',
+    district: (u) => u.kind === 'district',
+    department: (u) => u.kind === 'department',
+  };
+  const SORT_VALUES = {
+    name: (u) => u.name,
+    roster: (u) => `${u.roster}:${String(u.officials).padStart(6, '0')}`,
+    deadline: (u) => u.deadline,
+    lastAttemptAt: (u) => u.lastAttemptAt || '',
+    attempts: (u) => u.attempts,
+    granted: (u) => u.granted,
+    results: (u) => u.results,
+    link: (u) => (u.link ? u.link.lastIssuedAt : ''),
+  };
+
+  function renderUnits() {
+    if (!state.units) return;
+    const filter = FILTERS[$('units-filter').value] || FILTERS.all;
+    const search = $('units-search').value.trim().toLocaleLowerCase('vi');
+    const value = SORT_VALUES[state.sort.key];
+    const rows = state.units.units
+      .filter(filter)
+      .filter((u) => !search || u.name.toLocaleLowerCase('vi').includes(search) || u.code.includes(search))
+      .sort((a, b) => {
+        const x = value(a);
+        const y = value(b);
+        const order = typeof x === 'number' ? x - y : String(x).localeCompare(String(y), 'vi');
+        return order * state.sort.direction;
+      });
+    for (const button of document.querySelectorAll('#units-table .sort')) {
+      if (button.dataset.sort === state.sort.key) button.setAttribute('aria-sort', state.sort.direction > 0 ? 'ascending' : 'descending');
+      else button.removeAttribute('aria-sort');
+    }
+    $('units-table').tBodies[0].replaceChildren(
+      ...rows.map((u) =>
+        element('tr', { attrs: { 'data-unit': u.code } }, [
+          cell(`${u.name} (${u.code})`),
+          cell(
+            u.roster === 'accepted'
+              ? badge(`${ROSTER_LABELS.accepted}: ${u.officials} cán bộ`, 'ok')
+              : badge(ROSTER_LABELS[u.roster], u.roster === 'rejected' ? 'bad' : 'none'),
+          ),
+          cell(badge(DEADLINE_LABELS[u.deadline], DEADLINE_BADGES[u.deadline])),
+          cell(formatTime(u.lastAttemptAt)),
+          cell(String(u.attempts), 'num'),
+          cell(u.roster === 'accepted' ? `${u.granted}/${u.officials}` : '–', 'num'),
+          cell(badge(RESULTS_LABELS[u.results], u.results === 'missing' ? 'none' : 'ok')),
+          cell(u.link ? `${u.link.count} lần, gần nhất ${formatTime(u.link.lastIssuedAt)}` : 'Chưa cấp'),
+        ]),
+      ),
+    );
+  }
+
+  $('units-filter').addEventListener('change', renderUnits);
+  $('units-search').addEventListener('input', renderUnits);
+  $('units-refresh').addEventListener('click', loadUnits);
+  for (const button of document.querySelectorAll('#units-table .sort')) {
+    button.addEventListener('click', () => {
+      const key = button.dataset.sort;
+      state.sort = { key, direction: state.sort.key === key ? -state.sort.direction : 1 };
+      renderUnits();
+    });
+  }
+
+  // ── Links ────────────────────────────────────────────────────────────────────────────────────────────
+  function fillUnitChoices(units) {
+    const select = $('links-unit');
+    if (select.options.length > 1) return;
+    for (const u of units) select.appendChild(element('option', { text: `${u.name} (${u.code})`, attrs: { value: u.code } }));
+  }
+
+  async function prepareLinks() {
+    if (!state.units) await loadUnits();
+  }
+
+  function linkRequest() {
+    const unit = $('links-unit').value;
+    const period = $('links-period').value;
+    const days = Number($('links-days').value);
+    if (!Number.isInteger(days) || days < 1 || days > 90) {
+      fail('Hiệu lực của đường dẫn phải từ 1 đến 90 ngày.');
+      return undefined;
+    }
+    const body = { units: unit === 'all' ? 'all' : [unit], form: $('links-form-kind').value, days };
+    if (period) body.period = period;
+    return body;
+  }
+
+  function renderLinks(links) {
+    const table = $('links-table');
+    table.tBodies[0].replaceChildren(
+      ...links.map((link) => {
+        const input = element('input', { attrs: { type: 'text', readonly: '', value: link.url, 'aria-label': `Đường dẫn của ${link.name}` } });
+        const copy = element('button', { text: 'Sao chép', className: 'button button--light button--small', attrs: { type: 'button' } });
+        copy.addEventListener('click', async () => {
+          input.select();
+          try {
+            await navigator.clipboard.writeText(link.url);
+          } catch {
+            document.execCommand('copy');
+          }
+          say(`Đã sao chép đường dẫn của ${link.name}.`);
+        });
+        return element('tr', { attrs: { 'data-unit': link.code } }, [
+          cell(link.name),
+          cell(link.form === 'results' ? `${FORM_LABELS.results} ${formatPeriod(link.period)}` : FORM_LABELS[link.form]),
+          cell(formatTime(link.expiresAt)),
+          cell(element('div', { className: 'link-cell' }, [input, copy])),
+        ]);
+      }),
+    );
+    show(table, links.length > 0);
+  }
+
+  $('links-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = linkRequest();
+    if (!body) return;
+    const answer = await attempt(() => request('POST', '/links', body));
+    if (!answer) return;
+    renderLinks(answer.links);
+    say(answer.links.length === 1 ? `Đã tạo đường dẫn cho ${answer.links[0].name}.` : `Đã tạo ${answer.links.length} đường dẫn.`);
+  });
+
+  $('links-send').addEventListener('click', async () => {
+    const body = linkRequest();
+    if (!body) return;
+    if (body.units === 'all') {
+      fail('Chọn một đơn vị để gửi đường dẫn qua thư điện tử.');
+      return;
+    }
+    const answer = await attempt(() => request('POST', '/links/send', body));
+    if (!answer) return;
+    renderLinks([answer.link]);
+    say(`Đã gửi đường dẫn của ${answer.link.name} đến ${answer.sentTo.join(', ')}.`);
+  });
+
+  // ── Audit ────────────────────────────────────────────────────────────────────────────────────────────
+  function describeDetail(detail) {
+    const parts = [];
+    if (detail.units) parts.push(detail.units.length > 3 ? `${detail.units.length} đơn vị` : `đơn vị ${detail.units.join(', ')}`);
+    if (detail.form) parts.push(FORM_LABELS[detail.form] || detail.form);
+    if (detail.period) parts.push(`tháng ${formatPeriod(detail.period)}`);
+    if (detail.count !== undefined && !detail.units) parts.push(`${detail.count}`);
+    return parts.join(' · ') || '–';
+  }
+
+  async function loadAudit() {
+    const answer = await attempt(() => request('GET', '/audit'));
+    if (!answer) return;
+    $('audit-table').tBodies[0].replaceChildren(
+      ...answer.entries.map((entry) =>
+        element('tr', undefined, [cell(formatTime(entry.at)), cell(entry.actor), cell(entry.label), cell(describeDetail(entry.detail))]),
+      ),
+    );
+  }
+
+  // A sign-in link opened in a tab already on /admin changes only the fragment: no reload, so listen for it.
+  window.addEventListener('hashchange', () => {
+    if (window.location.hash.indexOf(`#${SIGN_IN_FRAGMENT}=`) === 0) boot();
+  });
+  boot();
+})();
