@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { buildTemplate } from '../../scripts/make-template.js';
+import { buildTemplate as buildFormTemplate } from '../../shared/forms/templates.js';
 import { validate } from '../../shared/validate.js';
 import { WEB_FILES } from './support/web.js';
 
@@ -125,5 +126,30 @@ describe('the blank Appendix 2 template', () => {
     expect(verdict.rows.map((row) => [row.row, row.name, row.idNumber, row.phone])).toEqual(
       officials.map((official, index) => [FIRST_DATA_ROW + index, official[0], official[2], official[3]]),
     );
+  });
+});
+
+describe("a link's own roster form", () => {
+  it.each([
+    ['a district', '548', 'Đơn vị cung cấp: UBND huyện Phù Cát', ['Lê Văn Cát', 'BPMC xã Cát Hanh']],
+    ['a town', '549', 'Đơn vị cung cấp: UBND thị xã An Nhơn', ['Lê Văn Nhơn', 'BPMC phường Bình Định']],
+    ['a department', 'so-noi-vu', 'Đơn vị cung cấp: Sở Nội vụ', ['Lê Văn Vụ', 'Sở Nội vụ']],
+  ] as const)('names %s on its sender line, and once filled in is accepted without a sender warning', async (_kind, unit, senderLine, [name, workUnit]) => {
+    const workbook = await buildFormTemplate({ form: 'roster', unit });
+    const sheet = workbook.worksheets[0];
+    if (!sheet) throw new Error('no worksheet');
+    expect(cellText(sheet, 4, 1)).toBe(senderLine);
+    sheet.getCell(FIRST_DATA_ROW, 2).value = name;
+    sheet.getCell(FIRST_DATA_ROW, 3).value = workUnit;
+    sheet.getCell(FIRST_DATA_ROW, 4).value = '052083020011';
+    sheet.getCell(FIRST_DATA_ROW, 5).value = '0914020011';
+    const verdict = await validate(new Uint8Array(await workbook.xlsx.writeBuffer()), {
+      unit,
+      form: 'roster',
+      fileName: 'danh-sach.xlsx',
+      now: new Date('2021-06-20T03:00:00Z'),
+    });
+    expect(verdict.issues).toEqual([]);
+    expect(verdict.accepted).toBe(true);
   });
 });

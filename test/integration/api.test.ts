@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { API_ERRORS, type ApiErrorCode, apiErrorMessage } from '../../functions/api/errors.js';
-import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_SUPPORT_CONTACT } from '../../shared/config.js';
+import { createApiApp } from '../../functions/api/app.js';
+import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_SUPPORT_CONTACT, loadConfig } from '../../shared/config.js';
+import { ConfigError } from '../../shared/errors.js';
 import { CENTRE_UNIT, issueToken } from '../../shared/tokens.js';
 import { api, type PresignedPost, tokenOf, useLocalStack, XLSX_TYPE } from '../support/local-stack.js';
 
@@ -201,6 +203,42 @@ describe('GET /api/settings', () => {
     const settings = await api(stack.current, '/api/settings');
     expect(settings.status).toBe(200);
     expect(settings.body).toEqual({ maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES, maxUploadLabel: '5 MB', support: DEFAULT_SUPPORT_CONTACT });
+  });
+
+  const environment = {
+    TABLE_NAME: 'motcua-intake',
+    BUCKET_NAME: 'motcua-uploads',
+    TOKEN_SECRET: 'x'.repeat(40),
+    MAX_UPLOAD_BYTES: String(2 * 1024 * 1024),
+    SUPPORT_CONTACT: JSON.stringify({ name: 'Trung tâm Phục vụ hành chính công tỉnh Bình Định', phone: '0256 3 818 888' }),
+    SUPPORT_CONTACT_EMAIL: 'hotro@binhdinh.gov.vn',
+  };
+
+  it('answers what the function is configured with, and its own refusals state the same limit', async () => {
+    const app = createApiApp({ ...stack.current.deps, config: loadConfig(environment) });
+    const settings = await app.request('/api/settings');
+    expect(await settings.json()).toEqual({
+      maxUploadBytes: 2 * 1024 * 1024,
+      maxUploadLabel: '2 MB',
+      support: { name: 'Trung tâm Phục vụ hành chính công tỉnh Bình Định', phone: '0256 3 818 888', email: 'hotro@binhdinh.gov.vn' },
+    });
+    const tooLarge = await app.request('/api/uploads', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body(link('550'), { size: 3 * 1024 * 1024 })),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(((await tooLarge.json()) as { error: { message: string } }).error.message).toContain('(tối đa 2 MB)');
+  });
+
+  it.each([
+    ['SUPPORT_CONTACT that is not JSON', { SUPPORT_CONTACT: '{name:' }],
+    ['a support phone with letters', { SUPPORT_CONTACT_PHONE: 'gọi tổng đài' }],
+    ['a support e-mail that is no address', { SUPPORT_CONTACT_EMAIL: 'hotro' }],
+    ['an unknown field', { SUPPORT_CONTACT: JSON.stringify({ name: 'TT', fax: '1' }) }],
+  ])('refuses %s at start-up, naming the variable', (_label, overrides) => {
+    expect(() => loadConfig({ ...environment, ...overrides })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...environment, ...overrides })).toThrow(/SUPPORT_CONTACT/);
   });
 });
 
