@@ -71,8 +71,6 @@ export interface ScheduledFunction {
 const UPLOAD_QUEUE_VISIBILITY = Duration.seconds(FUNCTION_SIZES.workbook.timeout.toSeconds() * 6);
 /** One workbook per invocation: each gets the whole timeout, and one bad file cannot hold back others. */
 const UPLOAD_BATCH_SIZE = 1;
-/** Enough parallel workbooks for a deadline-day rush without flooding the table's on-demand capacity. */
-const UPLOAD_MAX_CONCURRENCY = 5;
 
 export class IntakeStack extends Stack {
   readonly config: IntakeConfig;
@@ -158,7 +156,12 @@ export class IntakeStack extends Stack {
       new SqsEventSource(this.uploadQueue.queue, {
         batchSize: UPLOAD_BATCH_SIZE,
         reportBatchItemFailures: true,
-        maxConcurrency: UPLOAD_MAX_CONCURRENCY,
+        // `motcua:processConcurrency` (default 2) bounds the workbooks processed at once, so a flood of
+        // uploads through one token waits in the queue instead of running up the bill. The event source's
+        // maximum concurrency rather than reserved concurrency: the poller stops taking messages at the
+        // bound, where reserved concurrency would throttle invocations and send throttled messages back
+        // towards the dead-letter queue, and would fail to deploy on an account with a low concurrency quota.
+        maxConcurrency: this.config.processConcurrency,
       }),
     );
     this.alarms.alarmOnDeadLetters('UploadDeadLetters', this.uploadQueue.deadLetterQueue, 'process-upload');

@@ -11,6 +11,7 @@
  * | `motcua:logRetentionDays`     | days function, API and S3 access logs are kept (a CloudWatch value)  | 90                  |
  * | `motcua:rosterDeadline`       | last day for the roster (ISO date, Vietnam time)                     | 2021-06-25          |
  * | `motcua:maxUploadBytes`       | largest accepted upload                                              | 5242880             |
+ * | `motcua:processConcurrency`   | uploads processed at once (the upload queue's maximum concurrency, 2–1000) | 2             |
  * | `motcua:reportRecipients`     | monthly report recipients (JSON list or comma-separated)             | []                  |
  * | `motcua:reportSender`         | SES identity the monthly report is sent from                        | placeholder         |
  * | `motcua:pageOrigins`          | extra origins allowed by the bucket CORS (a custom domain in front)  | []                  |
@@ -81,6 +82,8 @@ const contextSchema = z.object({
     .refine((days) => LOG_RETENTION_VALUES.has(days), 'one of the CloudWatch Logs retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, …)'),
   rosterDeadline: z.iso.date(),
   maxUploadBytes: z.coerce.number().int().min(1).max(100 * 1024 * 1024),
+  // SQS event sources accept 2–1000: the bound on process-upload's concurrency, hence on its bill.
+  processConcurrency: z.coerce.number().int().min(2).max(1000).default(2),
   reportRecipients: emailList.default([]),
   reportSender: z.email(),
   pageOrigins: stringList.pipe(z.array(z.url({ protocol: /^https$/ }))).default([]),

@@ -1,13 +1,15 @@
 /**
- * `npm start`: the whole system on this machine (see stack.ts). Data stays in `.data/` across restarts;
- * Ctrl-C stops everything cleanly. `PORT` changes the web port (default 3000; the emulators take the
- * three ports after it).
+ * `npm start`: the whole system on this machine (see stack.ts). Data stays in `.data/` across restarts,
+ * readable by its owner only; Ctrl-C stops taking uploads, finishes the ones being processed, and leaves the
+ * rest in the delivery journal for the next start. `PORT` changes the web port (default 3000; the emulators
+ * take the three ports after it); `PROCESS_CONCURRENCY` how many uploads are processed at once (default 2).
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isLogLevelName } from '../../shared/config.js';
 import { dataDirOf } from './connect.js';
-import { readOrCreateTokenSecret } from './data-dir.js';
+import { DATA_UMASK, DIR_MODE, readOrCreateTokenSecret } from './data-dir.js';
+import { DEFAULT_PROCESS_CONCURRENCY } from './delivery.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -17,18 +19,28 @@ if (!Number.isInteger(port) || port < 1 || port > 65_532) {
   process.stderr.write(`PORT không hợp lệ: ${process.env.PORT}. Ví dụ: PORT=3100 npm start\n`);
   process.exit(2);
 }
+const processConcurrency = Number(process.env.PROCESS_CONCURRENCY ?? DEFAULT_PROCESS_CONCURRENCY);
+if (!Number.isInteger(processConcurrency) || processConcurrency < 1 || processConcurrency > 32) {
+  process.stderr.write(
+    `PROCESS_CONCURRENCY không hợp lệ: ${process.env.PROCESS_CONCURRENCY}. Đây là số tệp được kiểm tra cùng lúc, từ 1 đến 32. Ví dụ: PROCESS_CONCURRENCY=4 npm start\n`,
+  );
+  process.exit(2);
+}
+// Before anything is written: every file this process creates under the data directory is owner-only.
+process.umask(DATA_UMASK);
 const dataDir = dataDirOf(process.env);
 const logLevel = process.env.POWERTOOLS_LOG_LEVEL?.toUpperCase();
 
 let stack: LocalStack;
 try {
   // The secret first: a damaged secret file stops here, with what to do, before any emulator starts.
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: DIR_MODE });
   const tokenSecret = await readOrCreateTokenSecret(dataDir);
   stack = await startLocalStack({
     port,
     dataDir,
     tokenSecret,
+    processConcurrency,
     ...(process.env.ROSTER_DEADLINE ? { rosterDeadline: process.env.ROSTER_DEADLINE } : {}),
     ...(logLevel && isLogLevelName(logLevel) ? { logLevel } : {}),
   });
@@ -65,14 +77,15 @@ process.stdout.write(
 
 let stopping = false;
 const stop = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  process.stdout.write(`\nĐang dừng (${signal})…\n`);
-  const force = setTimeout(() => {
-    process.stderr.write('Dừng quá lâu; thoát ngay.\n');
+  if (stopping) {
+    // Nothing is lost by leaving now: every upload not yet processed is in the journal.
+    process.stderr.write('Thoát ngay. Các tệp chưa kiểm tra xong vẫn được lưu và sẽ được kiểm tra khi chạy lại.\n');
     process.exit(1);
-  }, 15_000);
-  force.unref();
+  }
+  stopping = true;
+  process.stdout.write(
+    `\nĐang dừng (${signal}): không nhận tệp mới, chờ kiểm tra xong các tệp đang xử lý… (nhấn Ctrl-C lần nữa để thoát ngay)\n`,
+  );
   await running.stop();
   process.stdout.write('Đã dừng. Dữ liệu vẫn còn trong .data/ cho lần chạy sau.\n');
   process.exit(0);

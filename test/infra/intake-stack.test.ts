@@ -227,6 +227,17 @@ describe('S3 → SQS → process-upload', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
+
+  it('processes at most motcua:processConcurrency workbooks at once (2 by default): a flood of uploads waits in the queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    const { template: custom } = synthIntakeStack({ context: { processConcurrency: 7 } });
+    custom.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 7 } });
+    // SQS event sources take 2–1000; anything else is refused at synth, by name.
+    expect(() => synthIntakeStack({ context: { processConcurrency: 1 } })).toThrow(/motcua:processConcurrency/);
+  });
 });
 
 describe('functions', () => {

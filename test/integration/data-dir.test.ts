@@ -5,7 +5,8 @@
 import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
+import { run as exportRoster } from '../../cli/commands/export-roster.js';
 import { DIR_MODE, FILE_MODE } from '../../infra/local/data-dir.js';
 import { districtPeople, rosterWorkbook, senderLine, startTestStack, tokenOf, uploadFile } from '../support/local-stack.js';
 
@@ -46,8 +47,18 @@ it('keeps every file 0600 and every folder 0700: tables, objects, journal, secre
     const rejected = await uploadFile(stack, tokenOf(stack.inviteLink('544')), { bytes: await rosterWorkbook(senderLine('544'), broken) });
     expect(rejected.status.reportUrl).not.toBeNull();
 
+    // The centre's export, written by the CLI under the same directory.
+    vi.stubEnv('MOTCUA_DATA_DIR', dataDir);
+    const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await exportRoster([])).toBe(0);
+    } finally {
+      quiet.mockRestore();
+      vi.unstubAllEnvs();
+    }
+
     const names = await readdir(dataDir);
-    expect(names).toEqual(expect.arrayContaining(['dynamodb', 's3', 'events', 'dead-letters', 'token-secret', 'stack.json']));
+    expect(names).toEqual(expect.arrayContaining(['dynamodb', 's3', 'events', 'dead-letters', 'token-secret', 'stack.json', 'exports']));
     expect(await looserThanOwner(dataDir)).toEqual([]);
   } finally {
     await stack.stop();
