@@ -20,10 +20,16 @@ export class InputError extends AppError {
   }
 }
 
-/** An upload token is missing, forged, expired or for another unit. `status` is the HTTP status to answer. */
+/**
+ * An upload token is missing, forged, expired, for a month out of bounds, revoked, or for another unit.
+ * `status` is the HTTP status to answer.
+ */
 export class TokenError extends AppError {
   readonly status: 401 | 403;
-  constructor(reason: 'missing' | 'malformed' | 'forged' | 'expired' | 'wrong-unit', options?: { cause?: unknown }) {
+  constructor(
+    reason: 'missing' | 'malformed' | 'forged' | 'expired' | 'bad-period' | 'revoked' | 'wrong-unit',
+    options?: { cause?: unknown },
+  ) {
     super(`TOKEN_${reason.toUpperCase().replace('-', '_')}`, `upload token ${reason}`, options);
     this.status = reason === 'wrong-unit' ? 403 : 401;
   }

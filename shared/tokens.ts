@@ -2,14 +2,15 @@
  * Upload tokens and keyed hashes, all derived from one secret (so there is one thing to rotate).
  *
  * A token is `v1.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>`: it names the unit, the form, the
- * period and the expiry, and anyone holding it may upload for that unit until it expires. It carries no
+ * period, the expiry and when it was issued, and anyone holding it may upload for that unit until it
+ * expires or the centre revokes the holder's links issued before a given instant (`revoke`). It carries no
  * personal data (it travels in URLs). Keys are derived with HKDF under distinct labels, so a token MAC can
  * never be replayed as a person hash or the other way round.
  */
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { TokenError } from './errors.js';
-import { PERIOD_PATTERN } from './vn/time.js';
+import { InputError, TokenError } from './errors.js';
+import { addMonths, formatPeriod, PERIOD_PATTERN, vietnamMonth } from './vn/time.js';
 
 /**
  * What a link collects: a unit's roster (Appendix 2), a month's results (accounts created per official),
@@ -40,9 +41,39 @@ export function formAllowedFor(unit: string, form: UploadForm): boolean {
 export interface TokenClaims {
   unit: string;
   form: UploadForm;
-  /** The month the upload is about, `YYYY-MM`. */
+  /** The month the upload is about, `YYYY-MM`, within `periodBounds` of the issue and of every use. */
   period: string;
   expiresAt: Date;
+  /**
+   * When the link was issued (ms precision): a revocation voids the holder's links issued before it. Links
+   * issued before revocation existed carry none and count as issued at the epoch: valid until a revoke.
+   */
+  issuedAt?: Date;
+}
+
+/** The first month a link may be about: the 2021 letter's year; nothing before it was ever collected. */
+export const FIRST_PERIOD = '2021-01';
+
+/** The months a link may be about at `now`: from `FIRST_PERIOD` to next month, in Vietnam time. */
+export function periodBounds(now: Date): { first: string; last: string } {
+  return { first: FIRST_PERIOD, last: addMonths(vietnamMonth(now), 1) };
+}
+
+/** Whether `period` is a `YYYY-MM` month within `periodBounds(now)`. */
+export function isPeriodInBounds(period: string, now: Date): boolean {
+  const { first, last } = periodBounds(now);
+  return PERIOD_PATTERN.test(period) && period >= first && period <= last;
+}
+
+/** Why `period` cannot be a link's, in Vietnamese, or undefined when it can. */
+export function periodOutOfBoundsReason(period: string, now: Date): string | undefined {
+  if (isPeriodInBounds(period, now)) return undefined;
+  const { first, last } = periodBounds(now);
+  const range = `từ ${formatPeriod(first)} đến ${formatPeriod(last)} (tháng sau)`;
+  if (!PERIOD_PATTERN.test(period)) return `Kỳ báo cáo "${period}" phải có dạng YYYY-MM, ${range}.`;
+  return period < first
+    ? `Kỳ báo cáo ${formatPeriod(period)} quá cũ: hệ thống chỉ nhận kỳ ${range}.`
+    : `Kỳ báo cáo ${formatPeriod(period)} quá xa: hệ thống chỉ nhận kỳ ${range}.`;
 }
 
 const TOKEN_VERSION = 'v1';
@@ -60,6 +91,8 @@ const wireClaimsSchema = z.strictObject({
   period: z.string().regex(PERIOD_PATTERN),
   /** Expiry, epoch seconds. */
   exp: z.number().int().positive(),
+  /** Issue time, epoch milliseconds (seconds would leave a link issued in the second of a revoke ambiguous). */
+  iat: z.number().int().nonnegative().optional(),
 });
 
 const HKDF_SALT = 'motcua-intake';
@@ -78,12 +111,20 @@ function mac(secret: string, signedPart: string): Buffer {
   return createHmac('sha256', deriveKey(secret, KEY_LABELS.token)).update(signedPart).digest();
 }
 
+/**
+ * A signed token for `claims`, issued at `claims.issuedAt` (default: now). A period outside
+ * `periodBounds` of the issue time is refused with an `InputError` saying why, in Vietnamese.
+ */
 export function issueToken(claims: TokenClaims, secret: string): string {
+  const issuedAt = claims.issuedAt ?? new Date();
+  const outOfBounds = periodOutOfBoundsReason(claims.period, issuedAt);
+  if (outOfBounds) throw new InputError(outOfBounds);
   const wire = wireClaimsSchema.parse({
     unit: claims.unit,
     form: claims.form,
     period: claims.period,
     exp: Math.floor(claims.expiresAt.getTime() / 1000),
+    iat: issuedAt.getTime(),
   });
   const payload = Buffer.from(JSON.stringify(wire), 'utf8').toString('base64url');
   const signedPart = `${TOKEN_VERSION}.${payload}`;
@@ -91,8 +132,9 @@ export function issueToken(claims: TokenClaims, secret: string): string {
 }
 
 /**
- * The claims of a genuine, unexpired token. Throws `TokenError` ('missing' | 'malformed' | 'forged' |
- * 'expired'); the signature is checked before the payload is even parsed, in constant time.
+ * The claims of a genuine, unexpired token for a period within bounds. Throws `TokenError` ('missing' |
+ * 'malformed' | 'forged' | 'expired' | 'bad-period'); the signature is checked before the payload is even
+ * parsed, in constant time. Revocation needs the store: `shared/pipeline/uploads.ts` checks it next.
  */
 export function verifyToken(token: string | undefined | null, secret: string, now: Date): TokenClaims {
   if (token === undefined || token === null || token.length === 0) throw new TokenError('missing');
@@ -124,7 +166,15 @@ export function verifyToken(token: string | undefined | null, secret: string, no
   }
   const expiresAt = new Date(wire.exp * 1000);
   if (expiresAt.getTime() <= now.getTime()) throw new TokenError('expired');
-  return { unit: wire.unit, form: wire.form, period: wire.period, expiresAt };
+  // Tokens signed before periods were bounded (or by a caller that skipped the check) may name any month.
+  if (!isPeriodInBounds(wire.period, now)) throw new TokenError('bad-period');
+  return {
+    unit: wire.unit,
+    form: wire.form,
+    period: wire.period,
+    expiresAt,
+    ...(wire.iat === undefined ? {} : { issuedAt: new Date(wire.iat) }),
+  };
 }
 
 /**

@@ -7,8 +7,16 @@
  */
 import { InputError } from '../../shared/errors.js';
 import { parseCommandLine } from '../args.js';
-import { CENTRE_UNIT, FORMS_BY_HOLDER, formAllowedFor, issueToken, UPLOAD_FORMS, type UploadForm } from '../../shared/tokens.js';
-import { formatPeriod, formatVietnamDateTime, PERIOD_PATTERN, previousVietnamMonth, vietnamMonth } from '../../shared/vn/time.js';
+import {
+  CENTRE_UNIT,
+  FORMS_BY_HOLDER,
+  formAllowedFor,
+  issueToken,
+  periodOutOfBoundsReason,
+  UPLOAD_FORMS,
+  type UploadForm,
+} from '../../shared/tokens.js';
+import { formatPeriod, formatVietnamDateTime, previousVietnamMonth, vietnamMonth } from '../../shared/vn/time.js';
 import { isUploaderUnit, unitByCode, uploaderUnits } from '../../shared/vn/units.js';
 import { inviteTarget, storeTarget } from '../../infra/local/connect.js';
 
@@ -21,7 +29,7 @@ export const USAGE = [
   '  --all          mỗi huyện và mỗi sở, ban, ngành một đường dẫn',
   '  --centre       đường dẫn của Trung tâm Phục vụ hành chính công (chỉ --form results hoặc grants)',
   '  --form         roster: danh sách cán bộ (mặc định); results: kết quả hằng tháng; grants: phân quyền đã cấp',
-  '  --period       tháng báo cáo YYYY-MM (mặc định: tháng này; với results: tháng trước)',
+  '  --period       tháng báo cáo YYYY-MM, từ 2021-01 đến tháng sau (mặc định: tháng này; với results: tháng trước)',
   '  --expires      thời hạn dùng được của đường dẫn (mặc định 7d), tối đa 90 ngày:',
   '                 30p = 30 phút, 2h hoặc 2g = 2 giờ, 14d hoặc 14ng = 14 ngày',
   '',
@@ -159,12 +167,13 @@ export async function run(args: string[]): Promise<number> {
   const validity = parseValidity(values.expires);
   const now = new Date();
   const period = values.period ?? defaultPeriod(form, now);
-  if (!PERIOD_PATTERN.test(period)) throw new InputError('Kỳ báo cáo --period phải có dạng YYYY-MM, ví dụ 2021-06.');
+  const outOfBounds = periodOutOfBoundsReason(period, now);
+  if (outOfBounds) throw new InputError(`${outOfBounds.replace('Kỳ báo cáo', 'Kỳ báo cáo --period')} Ví dụ: --period 2021-06.`);
 
   const { secret, baseUrl } = await inviteTarget(process.env);
   // Whole seconds, as the token carries it: the expiry printed and recorded is the link's own.
   const expiresAt = new Date(Math.floor((now.getTime() + validity) / 1000) * 1000);
-  const links = holders.map((unit) => ({ unit, link: `${baseUrl}/u/${issueToken({ unit, form, period, expiresAt }, secret)}` }));
+  const links = holders.map((unit) => ({ unit, link: `${baseUrl}/u/${issueToken({ unit, form, period, expiresAt, issuedAt: now }, secret)}` }));
   // Recorded before anything is printed: a link the centre holds is always one `status` knows about.
   await recordIssued(holders, form, now, expiresAt);
 

@@ -40,6 +40,16 @@ export const API_ERRORS = {
     message:
       'Đường dẫn tải lên đã hết hạn. Vui lòng liên hệ Trung tâm Phục vụ hành chính công tỉnh để được cấp đường dẫn mới.',
   },
+  TOKEN_BAD_PERIOD: {
+    status: 401,
+    message:
+      'Đường dẫn tải lên này ghi một kỳ báo cáo không hợp lệ (trước tháng 01/2021 hoặc quá xa trong tương lai). Vui lòng liên hệ Trung tâm Phục vụ hành chính công tỉnh để được cấp đường dẫn đúng.',
+  },
+  TOKEN_REVOKED: {
+    status: 401,
+    message:
+      'Đường dẫn này đã bị thu hồi, không dùng được nữa. Vui lòng liên hệ Trung tâm Phục vụ hành chính công tỉnh để được cấp đường dẫn mới.',
+  },
   TOKEN_WRONG_UNIT: {
     status: 403,
     message: 'Đường dẫn tải lên này không dành cho đơn vị đã gửi tệp, nên không xem được kết quả. Vui lòng dùng đúng đường dẫn của đơn vị mình.',
