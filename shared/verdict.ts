@@ -11,6 +11,12 @@ export type FormName = (typeof FORMS)[number];
 export const ROSTER_COLUMNS = ['name', 'unit', 'idNumber', 'phone'] as const;
 export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
 
+/** Columns of the results and grants forms (issue 8); an issue of those forms names one of these. */
+export const RESULTS_COLUMNS = ['name', 'idNumber', 'phone', 'count'] as const;
+export const GRANTS_COLUMNS = ['name', 'unit', 'idNumber', 'phone', 'grantedAt'] as const;
+/** Any form's logical column: what an issue's `column` may name. */
+export type IssueColumn = RosterColumn | (typeof RESULTS_COLUMNS)[number] | (typeof GRANTS_COLUMNS)[number];
+
 export const SEVERITIES = ['error', 'warning'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -20,7 +26,7 @@ export type SkipReason = (typeof SKIP_REASONS)[number];
 export interface Issue {
   /** Row number as Excel shows it (1-based; for CSV, the line); null for a file-level issue. */
   row: number | null;
-  column: RosterColumn | null;
+  column: IssueColumn | null;
   severity: Severity;
   code: IssueCode;
   /** Vietnamese, for the clerk: what is wrong and how to fix it. */
@@ -47,7 +53,7 @@ export interface TableLocation {
   sheet: string;
   headerRow: number;
   /** For a name split over two columns, `name` is the first and `nameExtra` the second. */
-  columns: Partial<Record<RosterColumn | 'nameExtra', number>>;
+  columns: Partial<Record<IssueColumn | 'nameExtra', number>>;
 }
 
 export interface Verdict {
@@ -64,7 +70,7 @@ export interface Verdict {
 /** Builds an issue from the catalogue: severity and Vietnamese message come from the code. */
 export function makeIssue(
   code: IssueCode,
-  where: { row?: number | null; column?: RosterColumn | null } = {},
+  where: { row?: number | null; column?: IssueColumn | null } = {},
   params: IssueParams = {},
 ): Issue {
   const entry = ISSUES[code];

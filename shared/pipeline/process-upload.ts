@@ -11,13 +11,17 @@ import { InputError } from '../errors.js';
 import { type KeyedLog, safeError, withKeys } from '../logger.js';
 import { objectOrderKey } from '../store/store.js';
 import type { OfficialInput } from '../store/types.js';
+import type { UploadForm } from '../tokens.js';
 import { validate } from '../validate.js';
-import { makeIssue, type Verdict } from '../verdict.js';
+import { type GrantsVerdict, validateGrants } from '../validate-grants.js';
+import { type ResultsVerdict, validateResults } from '../validate-results.js';
+import { type Issue, makeIssue, type Verdict } from '../verdict.js';
 import { toneKey } from '../vn/text.js';
 import { annotate } from '../workbook/annotate.js';
 import { formatMegabytes } from '../workbook/zip-guard.js';
 import type { PipelineDeps } from './deps.js';
-import { deleteObsoleteVersions } from './orphan-versions.js';
+import { ingestGrants } from './ingest-grants.js';
+import { ingestResults } from './ingest-results.js';
 
 /** One S3 object-created notification, with the key already URL-decoded. */
 export interface UploadedObject {
@@ -43,7 +47,10 @@ export type FailureCode = (typeof FAILURE_CODES)[number];
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** A roster version id: the upload and the object's sequencer (two objects on one key are two versions). */
+/** The verdict of any form: the roster's (contract 1), a month's results, or the centre's grants. */
+type FormVerdict = Verdict | ResultsVerdict | GrantsVerdict;
+
+/** A roster or results version id: the upload and the object's sequencer (two objects on one key are two versions). */
 export function rosterVersionId(uploadId: string, sequencer: string): string {
   return `${uploadId}-${sequencer.toLowerCase()}`;
 }
@@ -76,12 +83,11 @@ export async function processUpload(deps: PipelineDeps, object: UploadedObject):
     await deps.store.recordFailure(uploadId, orderKey, failureCode, deps.now());
     return { kind: 'failed', failureCode };
   };
-  if (upload.form !== 'roster') return fail('FORM_NOT_SUPPORTED');
 
   // The POST policy bounds the size on AWS; s3rver ignores policies, and a bug in either must not let a
   // huge file through, so the bound is checked again before and while reading.
   const maxBytes = deps.config.maxUploadBytes;
-  let verdict: Verdict;
+  let verdict: FormVerdict;
   let bytes: Uint8Array | undefined;
   const read =
     object.size > maxBytes
@@ -89,14 +95,7 @@ export async function processUpload(deps: PipelineDeps, object: UploadedObject):
       : await readObjectBounded(deps.clients.s3, { bucket: object.bucket, key: object.key, maxBytes });
   if (read.kind === 'missing') return fail('OBJECT_MISSING');
   if (read.kind === 'too-large') {
-    verdict = {
-      form: 'roster',
-      unit,
-      accepted: false,
-      rows: [],
-      skipped: [],
-      issues: [makeIssue('FILE_TOO_LARGE', {}, { limit: formatMegabytes(maxBytes) })],
-    };
+    verdict = refusedFile(upload.form, unit, upload.period, makeIssue('FILE_TOO_LARGE', {}, { limit: formatMegabytes(maxBytes) }));
   } else {
     if (object.eTag && read.eTag && read.eTag !== object.eTag) {
       // The key was overwritten after this event: the newer object's own event will be processed.
@@ -105,7 +104,7 @@ export async function processUpload(deps: PipelineDeps, object: UploadedObject):
     }
     bytes = read.bytes;
     try {
-      verdict = await validate(bytes, { unit, form: 'roster', fileName: upload.fileName, now: object.eventTime });
+      verdict = await validateUpload(upload.form, { unit, period: upload.period, fileName: upload.fileName, bytes, now: object.eventTime });
     } catch (error) {
       return fail(error instanceof InputError ? 'UNIT_UNKNOWN' : 'VALIDATION_FAILED', error);
     }
@@ -113,11 +112,26 @@ export async function processUpload(deps: PipelineDeps, object: UploadedObject):
 
   let versionId: string | null = null;
   let roster: 'current' | 'superseded' = 'superseded';
-  if (verdict.accepted) {
+  if (verdict.accepted && verdict.form === 'roster') {
     versionId = rosterVersionId(uploadId, object.sequencer);
     const officials = await officialsOf(deps, verdict, unit);
-    await deps.store.writeRosterVersion(unit, versionId, officials, { uploadId, orderKey });
+    await deps.store.writeRosterVersion(unit, versionId, officials);
     roster = await flipRoster(deps, log, { unit, versionId, uploadId, orderKey, officials, receivedAt: object.eventTime });
+  } else if (verdict.accepted && verdict.form === 'results') {
+    versionId = rosterVersionId(uploadId, object.sequencer);
+    const ingested = await ingestResults(deps, log, verdict, {
+      scope: unit,
+      period: upload.period,
+      uploadId,
+      versionId,
+      orderKey,
+      receivedAt: object.eventTime,
+    });
+    roster = ingested.current ? 'current' : 'superseded';
+  } else if (verdict.accepted && verdict.form === 'grants') {
+    // May still reject the file: a person on no current roster is an error only the store can find.
+    const ingested = await ingestGrants(deps, verdict, { orderKey, receivedAt: object.eventTime, uploadId });
+    roster = ingested.accepted ? 'current' : 'superseded';
   }
 
   let annotated: string | null = null;
@@ -143,6 +157,35 @@ export async function processUpload(deps: PipelineDeps, object: UploadedObject):
   const counts = { rows: verdict.rows.length, errors: verdict.issues.filter((i) => i.severity === 'error').length };
   log.info('verdict recorded', { accepted: verdict.accepted, ...counts, roster: verdict.accepted ? roster : 'unchanged' });
   return verdict.accepted ? { kind: 'accepted', rows: counts.rows, roster } : { kind: 'rejected', rows: counts.rows };
+}
+
+/** Validates the bytes as the upload's form says (a results link checks the month it was issued for). */
+async function validateUpload(
+  form: UploadForm,
+  input: { unit: string; period: string; fileName: string; bytes: Uint8Array; now: Date },
+): Promise<FormVerdict> {
+  const { unit, period, fileName, bytes, now } = input;
+  switch (form) {
+    case 'roster':
+      return validate(bytes, { unit, form: 'roster', fileName, now });
+    case 'results':
+      return validateResults(bytes, { unit, period, fileName, now });
+    case 'grants':
+      return validateGrants(bytes, { unit, fileName, now });
+  }
+}
+
+/** A verdict refusing the whole file with one file-level issue, in the shape of the upload's form. */
+function refusedFile(form: UploadForm, unit: string, period: string, issue: Issue): FormVerdict {
+  const refused = { unit, accepted: false, rows: [], skipped: [], issues: [issue] };
+  switch (form) {
+    case 'roster':
+      return { ...refused, form };
+    case 'results':
+      return { ...refused, form, period, statedPeriod: null };
+    case 'grants':
+      return { ...refused, form };
+  }
 }
 
 /**
@@ -226,12 +269,6 @@ async function flipRoster(
       log.warn('could not delete an obsolete roster version', { versionId, ...safeError(error) });
     }
   }
-  // Versions the pointer never named (a crash left their rows, then a newer version won): found by marker.
-  try {
-    await deleteObsoleteVersions(deps, input.unit, log);
-  } catch (error) {
-    log.warn('could not list the roster versions to clean up', safeError(error));
-  }
   log.info('roster pointer', { outcome: result.outcome, versionId: input.versionId });
   return result.outcome === 'stale' ? 'superseded' : 'current';
 }
@@ -239,7 +276,7 @@ async function flipRoster(
 async function storeAnnotated(
   deps: PipelineDeps,
   log: KeyedLog,
-  input: { unit: string; uploadId: string; bytes: Uint8Array | undefined; verdict: Verdict; fileName: string },
+  input: { unit: string; uploadId: string; bytes: Uint8Array | undefined; verdict: FormVerdict; fileName: string },
 ): Promise<string | null> {
   let annotatedBytes: Uint8Array;
   try {

@@ -7,7 +7,7 @@
  * `readWorkbook` would read it, so annotating costs what validating did, whatever the file claims.
  */
 import ExcelJS from 'exceljs';
-import type { Issue, RosterColumn, Severity, TableLocation, Verdict } from '../verdict.js';
+import type { Issue, IssueColumn, Severity, TableLocation, Verdict } from '../verdict.js';
 import { readCsvWithin } from './csv.js';
 import { type ReadLimits, resolveReadLimits, sniffFile } from './read.js';
 import type { SheetData } from './types.js';
@@ -31,7 +31,9 @@ export const COLUMN_LABELS = {
   unit: 'Đơn vị',
   idNumber: 'CMND/CCCD',
   phone: 'Số điện thoại',
-} as const satisfies Record<RosterColumn, string>;
+  count: 'Số tài khoản đã tạo',
+  grantedAt: 'Ngày phân quyền',
+} as const satisfies Record<IssueColumn, string>;
 const NO_COLUMN_LABEL = '—';
 
 const FONT_NAME = 'Times New Roman';
@@ -50,7 +52,7 @@ const ISSUES_SHEET_COLUMNS = [
 const MESSAGE_COLUMN = 5;
 const CELL_LINK_COLUMN = 3;
 const SEVERITY_COLUMN = 4;
-const COLUMN_ORDER: readonly (RosterColumn | null)[] = [null, 'name', 'unit', 'idNumber', 'phone'];
+const COLUMN_ORDER: readonly (IssueColumn | null)[] = [null, 'name', 'unit', 'idNumber', 'phone', 'count', 'grantedAt'];
 
 /** Excel's grid: an issue placed outside it (it cannot come from a real sheet) is listed, not marked. */
 const MAX_EXCEL_ROW = 1_048_576;
@@ -98,7 +100,7 @@ function clearPreviousMarks(worksheet: ExcelJS.Worksheet): void {
   });
 }
 
-function columnOf(table: TableLocation, column: RosterColumn): number[] {
+function columnOf(table: TableLocation, column: IssueColumn): number[] {
   const columns: number[] = [];
   const main = table.columns[column];
   if (main !== undefined) columns.push(main);
@@ -285,7 +287,7 @@ async function issuesOnly(issues: readonly Issue[]): Promise<Uint8Array> {
  */
 export async function annotate(
   bytes: Uint8Array,
-  verdict: Verdict,
+  verdict: Pick<Verdict, 'issues' | 'table'>,
   fileName = 'danh-sach.xlsx',
   limits: Partial<ReadLimits> = {},
 ): Promise<Uint8Array> {

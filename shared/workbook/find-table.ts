@@ -1,18 +1,22 @@
 /**
- * Finds the Appendix 2 table in a workbook made by hand: a header row somewhere in the first rows of some
- * visible sheet, columns renamed (every alias of `ROSTER_HEADER_ALIASES`), reordered, split ("Họ và tên đệm"
- * + "Tên"), spread over two rows under merged cells, with a "(1) (2) (3)…" numbering row under it, and the
- * sender line "Đơn vị cung cấp: …" somewhere above.
+ * Finds a form's table in a workbook made by hand: a header row somewhere in the first rows of some
+ * visible sheet, columns renamed (every alias of the form's header table: `ROSTER_HEADER_ALIASES` by
+ * default), reordered, split ("Họ và tên đệm" + "Tên"), spread over two rows under merged cells, with a
+ * "(1) (2) (3)…" numbering row under it, and the sender line "Đơn vị cung cấp: …" somewhere above.
+ * The same search serves every form (roster, results, grants); a `TableSpec` says which labels name which
+ * field, which fields a table cannot do without, and which issue codes explain a missing table.
  */
-import type { IssueParams } from '../issues.js';
-import { foldHeader, headerFieldOf, type RosterHeaderField, SENDER_LABEL } from '../forms/roster.js';
+import type { IssueCode, IssueParams } from '../issues.js';
+import { foldHeader, ROSTER_HEADER_ALIASES, SENDER_LABEL } from '../forms/roster.js';
 import { foldText } from '../vn/text.js';
 import type { SheetData, SheetRow, WorkbookData } from './types.js';
 
 /** Rows of each sheet searched for the header (non-empty rows: blank lines above a title do not count). */
 export const HEADER_SEARCH_ROWS = 30;
 
-export type TableField = 'rowNumber' | 'name' | 'nameFirst' | 'nameLast' | 'unit' | 'idNumber' | 'phone';
+export type TableField = 'rowNumber' | 'name' | 'nameFirst' | 'nameLast' | 'unit' | 'idNumber' | 'phone' | 'count' | 'grantedAt';
+/** Fields a header label can name (`nameLast` is only ever inferred from "Tên" beside a "Họ…" column). */
+export type HeaderField = Exclude<TableField, 'nameLast'>;
 /** 1-based column of each field found. A split name has `nameFirst` + `nameLast` and no `name`. */
 export type TableColumns = Partial<Record<TableField, number>>;
 
@@ -32,7 +36,22 @@ export interface TableMatch {
   dataRows: SheetRow[];
 }
 
-export type TableNotFound = { ok: false; code: 'FILE_NO_TABLE' | 'FILE_MISSING_COLUMNS'; params?: IssueParams };
+export type TableNotFound = { ok: false; code: IssueCode; params?: IssueParams };
+
+/** What a form's table looks like, for the search. */
+export interface TableSpec {
+  /** Header field → the labels people type for it (compared after `foldHeader`). */
+  aliases: Readonly<Partial<Record<HeaderField, readonly string[]>>>;
+  /** Each entry a group of fields of which the table needs at least one (e.g. the ID *or* the phone). */
+  required: readonly (readonly HeaderField[])[];
+  /** How the clerk calls each required field, for the "missing columns" message. */
+  requiredLabels: Readonly<Partial<Record<HeaderField, string>>>;
+  /** A row naming fewer required groups than this is not taken for a (faulty) header. */
+  minGroupsForPartialHeader: number;
+  /** The issues that explain a missing table, and a table missing columns (`detail`: the missing labels). */
+  noTableCode: IssueCode;
+  missingColumnsCode: IssueCode;
+}
 
 /** The four columns a roster cannot do without, and how the clerk calls them. */
 const REQUIRED_FIELDS = ['name', 'unit', 'idNumber', 'phone'] as const;
@@ -44,23 +63,46 @@ export const REQUIRED_COLUMN_LABELS: Readonly<Record<RequiredField, string>> = {
   phone: 'Số điện thoại',
 };
 
-/** A row naming fewer required fields than this is not taken for a (faulty) header. */
-const MIN_FIELDS_FOR_PARTIAL_HEADER = 2;
+/** The Appendix 2 roster: what `findTable` searches for unless told otherwise. */
+export const ROSTER_TABLE: TableSpec = {
+  aliases: ROSTER_HEADER_ALIASES,
+  required: REQUIRED_FIELDS.map((field) => [field]),
+  requiredLabels: REQUIRED_COLUMN_LABELS,
+  minGroupsForPartialHeader: 2,
+  noTableCode: 'FILE_NO_TABLE',
+  missingColumnsCode: 'FILE_MISSING_COLUMNS',
+};
+
+/** Folded label → field, built once per spec. */
+const foldedAliasCache = new WeakMap<TableSpec, ReadonlyMap<string, HeaderField>>();
+function foldedAliases(spec: TableSpec): ReadonlyMap<string, HeaderField> {
+  let folded = foldedAliasCache.get(spec);
+  if (!folded) {
+    folded = new Map(
+      (Object.entries(spec.aliases) as [HeaderField, readonly string[]][]).flatMap(([field, labels]) =>
+        labels.map((label) => [foldHeader(label), field] as const),
+      ),
+    );
+    foldedAliasCache.set(spec, folded);
+  }
+  return folded;
+}
 
 const GIVEN_NAME_LABEL = foldHeader('Tên');
 
 interface LabelledColumn {
   column: number;
-  field: RosterHeaderField;
+  field: HeaderField;
   /** "Tên" alone: the given name when a "Họ…" column stands beside it, else the full name. */
   givenNameOnly: boolean;
 }
 
-function labelsOf(row: SheetRow): Map<number, LabelledColumn> {
+function labelsOf(row: SheetRow, spec: TableSpec): Map<number, LabelledColumn> {
+  const aliases = foldedAliases(spec);
   const labels = new Map<number, LabelledColumn>();
   row.cells.forEach((cell, index) => {
     if (!cell || cell.numeric) return;
-    const field = headerFieldOf(cell.text);
+    const field = aliases.get(foldHeader(cell.text));
     if (field) labels.set(index + 1, { column: index + 1, field, givenNameOnly: foldHeader(cell.text) === GIVEN_NAME_LABEL });
   });
   return labels;
@@ -70,8 +112,8 @@ function labelsOf(row: SheetRow): Map<number, LabelledColumn> {
 function columnsOf(labels: Iterable<LabelledColumn>): TableColumns {
   const sorted = [...labels].sort((a, b) => a.column - b.column);
   const columns: TableColumns = {};
-  const first = (field: RosterHeaderField) => sorted.find((label) => label.field === field)?.column;
-  for (const field of ['rowNumber', 'unit', 'idNumber', 'phone'] as const) {
+  const first = (field: HeaderField) => sorted.find((label) => label.field === field)?.column;
+  for (const field of ['rowNumber', 'unit', 'idNumber', 'phone', 'count', 'grantedAt'] as const) {
     const column = first(field);
     if (column !== undefined) columns[field] = column;
   }
@@ -86,10 +128,12 @@ function columnsOf(labels: Iterable<LabelledColumn>): TableColumns {
   return columns;
 }
 
-function missingFields(columns: TableColumns): RequiredField[] {
-  return REQUIRED_FIELDS.filter((field) =>
-    field === 'name' ? columns.name === undefined && columns.nameFirst === undefined : columns[field] === undefined,
-  );
+const hasField = (columns: TableColumns, field: HeaderField) =>
+  field === 'name' ? columns.name !== undefined || columns.nameFirst !== undefined : columns[field] !== undefined;
+
+/** The required groups none of whose fields the header names. */
+function missingGroups(columns: TableColumns, spec: TableSpec): (readonly HeaderField[])[] {
+  return spec.required.filter((group) => !group.some((field) => hasField(columns, field)));
 }
 
 const fieldCount = (columns: TableColumns) => Object.keys(columns).length;
@@ -118,23 +162,23 @@ interface Candidate {
   endIndex: number;
   numberingRow: number | null;
   columns: TableColumns;
-  missing: RequiredField[];
+  missing: (readonly HeaderField[])[];
 }
 
 /** The header read from one row, or from it and the row right below (labels under merged header cells). */
-function candidatesAt(sheet: SheetData, sheetIndex: number, index: number): Candidate[] {
+function candidatesAt(sheet: SheetData, sheetIndex: number, index: number, spec: TableSpec): Candidate[] {
   const row = sheet.rows[index];
   if (!row) return [];
-  const top = labelsOf(row);
+  const top = labelsOf(row, spec);
   const found: Candidate[] = [];
   const make = (labels: Iterable<LabelledColumn>, endIndex: number): Candidate => {
     const columns = columnsOf(labels);
-    return { sheet, sheetIndex, startIndex: index, endIndex, numberingRow: null, columns, missing: missingFields(columns) };
+    return { sheet, sheetIndex, startIndex: index, endIndex, numberingRow: null, columns, missing: missingGroups(columns, spec) };
   };
   if (top.size > 0) found.push(make(top.values(), index));
   const below = sheet.rows[index + 1];
   if (top.size > 0 && below && below.row === row.row + 1) {
-    const bottom = labelsOf(below);
+    const bottom = labelsOf(below, spec);
     const filled = below.cells.filter((cell) => cell !== null).length;
     // A second header row is mostly labels; a data row that happens to hold one alias ("Cơ quan") is not.
     if (bottom.size > 0 && bottom.size * 2 >= filled) {
@@ -190,25 +234,27 @@ function senderTextAbove(sheet: SheetData, headerIndex: number): string | null {
   return null;
 }
 
-export function findTable(workbook: WorkbookData): TableMatch | TableNotFound {
+/** The table of the form `spec` (the Appendix 2 roster by default), or the issue that explains why none was found. */
+export function findTable(workbook: WorkbookData, spec: TableSpec = ROSTER_TABLE): TableMatch | TableNotFound {
   let best: Candidate | undefined;
   workbook.sheets.forEach((sheet, sheetIndex) => {
     const searched = Math.min(sheet.rows.length, HEADER_SEARCH_ROWS);
     for (let index = 0; index < searched; index += 1) {
-      for (const candidate of candidatesAt(sheet, sheetIndex, index)) {
+      for (const candidate of candidatesAt(sheet, sheetIndex, index, spec)) {
         if (isBetter(candidate, best)) best = candidate;
       }
     }
   });
 
-  if (!best) return { ok: false, code: 'FILE_NO_TABLE' };
+  if (!best) return { ok: false, code: spec.noTableCode };
   if (best.missing.length > 0) {
-    const named = REQUIRED_FIELDS.length - best.missing.length;
-    if (named < MIN_FIELDS_FOR_PARTIAL_HEADER) return { ok: false, code: 'FILE_NO_TABLE' };
+    const named = spec.required.length - best.missing.length;
+    if (named < spec.minGroupsForPartialHeader) return { ok: false, code: spec.noTableCode };
+    const labelOf = (field: HeaderField) => spec.requiredLabels[field] ?? field;
     return {
       ok: false,
-      code: 'FILE_MISSING_COLUMNS',
-      params: { detail: best.missing.map((field) => REQUIRED_COLUMN_LABELS[field]).join(', ') },
+      code: spec.missingColumnsCode,
+      params: { detail: best.missing.map((group) => group.map(labelOf).join(' hoặc ')).join(', ') },
     };
   }
 

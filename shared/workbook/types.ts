@@ -12,6 +12,8 @@
 export interface Cell {
   text: string;
   numeric: boolean;
+  /** Present (true) when the value is a formula's cached result: a figure that must be typed, not computed, can tell. */
+  formula?: true;
 }
 
 export interface SheetRow {

@@ -60,7 +60,7 @@ export function formatNumber(value: number, numFmt?: string): string {
   return new Intl.NumberFormat('en-US', { useGrouping: false, maximumSignificantDigits: 15 }).format(rounded);
 }
 
-type Plain = { text: string; numeric: boolean } | null;
+type Plain = Cell | null;
 
 function textOfRich(value: { richText: { text: string }[] }): string {
   return value.richText.map((run) => run.text).join('');
@@ -81,7 +81,10 @@ function plainOf(value: unknown, numFmt: string | undefined): Plain {
   if (Array.isArray(value.richText)) return { text: textOfRich(value as { richText: { text: string }[] }), numeric: false };
   if (typeof value.error === 'string') return { text: value.error, numeric: false };
   if ('hyperlink' in value && 'text' in value) return plainOf(value.text, numFmt);
-  if ('formula' in value || 'sharedFormula' in value) return plainOf(value.result, numFmt);
+  if ('formula' in value || 'sharedFormula' in value) {
+    const result = plainOf(value.result, numFmt);
+    return result ? { ...result, formula: true } : null;
+  }
   return null;
 }
 

@@ -305,3 +305,42 @@ export function buildOle2Bytes(streams: string[] = []): Uint8Array {
   });
   return new Uint8Array(Buffer.concat([header, directory, Buffer.alloc(1024)]));
 }
+
+// ── Monthly results and grants (issue 8) ──────────────────────────────────────────────────────────────
+
+export const RESULTS_HEADER = ['STT', 'Họ và tên', 'CMND/CCCD', 'Số điện thoại', 'Số tài khoản đã tạo'] as const;
+export const GRANTS_HEADER = ['STT', 'Họ và tên', 'Đơn vị', 'CMND/CCCD', 'Số điện thoại', 'Ngày phân quyền'] as const;
+/** Where buildResultsXlsx and buildGrantsXlsx put things: a title line, a blank line, the header, the data. */
+export const FORM_LAYOUT = { titleRow: 1, headerRow: 3, firstDataRow: 4 } as const;
+
+export interface FormSpec {
+  /** The title line (row 1); null leaves it out. */
+  title?: string | null;
+  header?: CellInput[];
+  rows?: CellInput[][];
+  /** Rows after one blank row under the data (totals line, signature block). */
+  footer?: CellInput[][];
+  sheetName?: string;
+  numFmts?: Record<string, string>;
+}
+
+function formSheet(spec: FormSpec, defaultTitle: string, defaultHeader: readonly string[]): SheetSpec {
+  const rows: CellInput[][] = [
+    [spec.title === undefined ? defaultTitle : spec.title],
+    [],
+    spec.header ?? [...defaultHeader],
+    ...(spec.rows ?? []),
+  ];
+  if (spec.footer) rows.push([], ...spec.footer);
+  return { name: spec.sheetName ?? 'Sheet1', rows, ...(spec.numFmts ? { numFmts: spec.numFmts } : {}) };
+}
+
+/** A results form ("Kết quả hỗ trợ tạo tài khoản công dân tháng 07/2021" by default), header on row 3. */
+export async function buildResultsXlsx(spec: FormSpec = {}): Promise<Uint8Array> {
+  return buildWorkbookXlsx([formSheet(spec, 'Kết quả hỗ trợ tạo tài khoản công dân tháng 07/2021', RESULTS_HEADER)]);
+}
+
+/** A grants list (STT, Họ và tên, Đơn vị, CMND/CCCD, Số điện thoại, Ngày phân quyền), header on row 3. */
+export async function buildGrantsXlsx(spec: FormSpec = {}): Promise<Uint8Array> {
+  return buildWorkbookXlsx([formSheet(spec, 'Danh sách cán bộ đã được phân quyền tạo tài khoản công dân', GRANTS_HEADER)]);
+}

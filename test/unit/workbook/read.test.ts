@@ -82,8 +82,8 @@ describe('cell values', () => {
   });
 
   it.each([
-    ['a formula with a cached text result', { formula: 'CONCATENATE("Lê ","Văn")', result: 'Lê Văn' }, { text: 'Lê Văn', numeric: false }],
-    ['a formula with a cached number result', { formula: '52189021000+1', result: 52189021001 }, { text: '52189021001', numeric: true }],
+    ['a formula with a cached text result', { formula: 'CONCATENATE("Lê ","Văn")', result: 'Lê Văn' }, { text: 'Lê Văn', numeric: false, formula: true }],
+    ['a formula with a cached number result', { formula: '52189021000+1', result: 52189021001 }, { text: '52189021001', numeric: true, formula: true }],
     ['a formula without a cached result', { formula: 'A2' }, null],
     ['rich text', { richText: ['Nguyễn ', 'Văn', ' An'] }, { text: 'Nguyễn Văn An', numeric: false }],
     ['a hyperlink', { text: 'BPMC xã Cát Hanh', hyperlink: 'https://example.vn' }, { text: 'BPMC xã Cát Hanh', numeric: false }],
