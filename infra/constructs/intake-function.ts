@@ -1,7 +1,7 @@
 /**
  * One construct carries the defaults every function of the app shares, so a new function is its entry,
- * its size and its grants, nothing else: Node.js 22 on arm64, an ESM bundle made by esbuild (minified,
- * with source maps), the AWS SDK taken from the runtime, a log group of its own with a retention, and a
+ * its size and its grants, nothing else: Node.js 22 on arm64, an ESM bundle made by esbuild (minified;
+ * source maps only when asked for, see SOURCE_MAPS_CONTEXT), the AWS SDK taken from the runtime, a log group of its own with a retention, and a
  * role of its own that starts with nothing but the right to write that log group.
  */
 import path from 'node:path';
@@ -24,6 +24,20 @@ export const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
  * Exported so the bundling test can look for it in the output.
  */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * `cdk deploy -c motcua:sourceMaps=true` ships each bundle with its source map and runs it with
+ * `--enable-source-maps`, so that stack traces point at the TypeScript. Off by default: Node then parses
+ * the whole map at start-up, which measured about 1.5× the cold import and +70 MB per function
+ * (docs/PERFORMANCE.md); class names survive minification anyway (`keepNames`), so errors stay readable.
+ */
+export const SOURCE_MAPS_CONTEXT = 'motcua:sourceMaps';
+
+/** Context values arrive as strings from `-c key=value` and as JSON values from cdk.json. */
+export function sourceMapsRequested(scope: Construct): boolean {
+  const value: unknown = scope.node.tryGetContext(SOURCE_MAPS_CONTEXT);
+  return value === true || value === 'true';
+}
 
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -66,6 +80,7 @@ export class IntakeFunction extends Construct {
     this.logGroup.grantWrite(role);
     this.role = role;
 
+    const sourceMaps = sourceMapsRequested(this);
     this.function = new NodejsFunction(this, 'Function', {
       entry: path.join(REPO_ROOT, props.entry),
       handler: 'handler',
@@ -81,8 +96,8 @@ export class IntakeFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
-        // Stack traces point at the TypeScript source, not at the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
+        // Stack traces point at the TypeScript source, at a cold-start cost: only when asked for.
+        ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         ...props.environment,
       },
       bundling: {
@@ -90,7 +105,7 @@ export class IntakeFunction extends Construct {
         minify: true,
         // Minified class names would turn `TokenError` into `ae` in logs and in the error type Lambda reports.
         keepNames: true,
-        sourceMap: true,
+        sourceMap: sourceMaps,
         sourcesContent: false,
         target: 'node22',
         mainFields: ['module', 'main'],

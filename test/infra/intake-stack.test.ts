@@ -260,8 +260,9 @@ describe('functions', () => {
     expect((properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
       POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^motcua-/),
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
     });
+    // Source maps cost cold-start time; they are on only with -c motcua:sourceMaps=true (test/infra/cold-start.test.ts).
+    expect((properties.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty('NODE_OPTIONS');
   });
 
   it.each(['Api', 'ProcessUpload'])('%s gets the environment variables of the contract, the secret by ARN only', (name) => {
