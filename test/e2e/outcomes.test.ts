@@ -80,6 +80,32 @@ describe('after an upload', () => {
     await page.close();
   });
 
+  it('records a cancel made while the API was still recording the upload', async () => {
+    const link = stack.inviteLink('549');
+    const page = await openPage(link.url);
+    // The API's answer is held until the clerk has clicked "Hủy tải lên".
+    let release: () => void = () => undefined;
+    const clicked = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(
+      (url) => url.pathname === '/api/uploads',
+      async (route) => {
+        if (route.request().method() === 'POST') await clicked;
+        await route.continue();
+      },
+    );
+    await upload(page, SAMPLES.s02);
+    await page.getByText('Đang chuẩn bị tải lên').waitFor();
+    await page.getByRole('button', { name: 'Hủy tải lên' }).click();
+    release();
+
+    await expect.poll(() => historyRow(page, 's02-tay-son-lon-xon.xlsx').innerText().catch(() => '')).toContain('Đã hủy');
+    const [listed] = (await stack.listUploads(link.token)).uploads;
+    expect(listed).toMatchObject({ status: 'failed', failureCode: 'UPLOAD_CANCELLED' });
+    await page.close();
+  });
+
   it('does not offer a marked-up workbook for a file refused as a whole (nothing in it to mark)', async () => {
     const page = await openPage(stack.inviteLink('550').url);
     await upload(page, { name: 'danh-sach.xlsx', buffer: Buffer.from('Đây không phải là bảng tính, chỉ là chữ.') });
@@ -133,6 +159,11 @@ describe('after an upload', () => {
     const pageText = await page.locator('body').innerText();
     for (const personal of S01_PERSONAL_DATA) expect(pageText).not.toContain(personal);
 
+    // On a phone the receipt's table becomes cards, with no sideways scrolling.
+    await page.setViewportSize({ width: 320, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth)).toBe(false);
+
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.emulateMedia({ media: 'print' });
     expect(await receipt.isVisible()).toBe(true);
     expect(await page.locator('#upload-form').isVisible()).toBe(false);

@@ -628,7 +628,12 @@
 
     var extension = extensionOf(file.name);
     var request = { token: token, fileName: file.name, contentType: lookup(CONTENT_TYPES, extension), size: file.size };
-    uploadRequest = callApi('POST', '/api/uploads', { json: request }, function (error, grant) {
+    var asking = callApi('POST', '/api/uploads', { json: request }, function (error, grant) {
+      // Cancelled while the API was recording the upload: it exists now, so record the cancellation too.
+      if (asking.cancelled) {
+        if (!error && grant && grant.uploadId) recordCancel(grant.uploadId);
+        return;
+      }
       uploadRequest = null;
       if (isLinkRefused(error)) {
         setBusy(false);
@@ -640,6 +645,14 @@
         return;
       }
       sendToStorage(file, grant);
+    });
+    uploadRequest = asking;
+  }
+
+  /** Tells the API the clerk cancelled, so history says "Đã hủy" instead of waiting for a file. */
+  function recordCancel(uploadId) {
+    callApi('POST', '/api/uploads/' + encodeURIComponent(uploadId) + '/cancel', { token: token }, function () {
+      refreshHistory();
     });
   }
 
@@ -950,14 +963,15 @@
       var request = uploadRequest;
       var cancelledId = uploadingId;
       uploadRequest = null;
-      request.abort();
-      uploadFailed(MESSAGES.uploadCancelled);
-      // The API recorded the upload when it handed out the form: tell it, so history says "cancelled".
       if (cancelledId) {
-        callApi('POST', '/api/uploads/' + encodeURIComponent(cancelledId) + '/cancel', { token: token }, function () {
-          refreshHistory();
-        });
+        // The file is on its way to S3: stop it, and tell the API, which recorded the upload.
+        request.abort();
+        recordCancel(cancelledId);
+      } else {
+        // The API is still recording the upload: let it answer, then record the cancellation (see startUpload).
+        request.cancelled = true;
       }
+      uploadFailed(MESSAGES.uploadCancelled);
     };
     elements['retry-load'].onclick = loadLink;
     elements['report-link'].onclick = downloadReport;
