@@ -8,6 +8,9 @@ import { InputError } from '../../shared/errors.js';
 import { parseCommandLine } from '../args.js';
 import { type DeadlineStatus, rosterStates, type UnitRosterState } from '../../shared/pipeline/rosters.js';
 import { storeTarget } from '../../infra/local/connect.js';
+import type { DeadLetter } from '../../infra/local/delivery.js';
+import { decodeEventKey, parseIncomingKey } from '../../shared/aws/s3.js';
+import { unitByCode } from '../../shared/vn/units.js';
 import { formatIsoDate, formatVietnamDate, formatVietnamDateTime, isCalendarDate } from '../../shared/vn/time.js';
 
 export const USAGE = [
@@ -94,8 +97,9 @@ export async function run(args: string[]): Promise<number> {
   try {
     const deadline = values.deadline ?? target.rosterDeadline;
     const states = await rosterStates(target.deps.store, deadline);
+    const deadLetters = (await target.deadLetters()).map(deadLetterOf);
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ deadline, units: states.map(asJson) }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ deadline, units: states.map(asJson), deadLetters }, null, 2)}\n`);
       return 0;
     }
     // Seven columns in under 120: the deadline is a day, so the first accepted file's date is enough.
@@ -124,10 +128,36 @@ export async function run(args: string[]): Promise<number> {
         `Tổng cộng ${states.length} đơn vị: ${count('on-time')} đúng hạn, ${count('late')} trễ hạn, ${count('missing')} chưa nộp.`,
         '"Lần tải": số tệp đơn vị đã gửi; "Đường dẫn": ngày cấp đường dẫn tải lên gần nhất (lệnh invite).',
         '',
+        ...deadLetterLines(deadLetters),
       ].join('\n'),
     );
     return 0;
   } finally {
     target.close();
   }
+}
+
+/** A dead-lettered upload event as staff see it: unit and upload id only (keys never hold personal data). */
+function deadLetterOf(letter: DeadLetter) {
+  const key = letter.objectKey === undefined ? undefined : decodeEventKey(letter.objectKey);
+  const parts = key === undefined ? undefined : parseIncomingKey(key);
+  return {
+    unit: parts ? { code: parts.unit, name: unitByCode(parts.unit)?.name ?? parts.unit } : null,
+    uploadId: parts?.uploadId ?? null,
+    attempts: letter.attempts,
+    lastFailureAt: letter.lastFailureAt ?? null,
+  };
+}
+
+/** What to do about uploads nobody could process (the local stack's dead letters). */
+function deadLetterLines(letters: ReturnType<typeof deadLetterOf>[]): string[] {
+  if (letters.length === 0) return [];
+  return [
+    `Có ${letters.length} tệp tải lên chưa kiểm tra được sau ${letters[0]?.attempts ?? ''} lần thử (hệ thống đã ngừng thử):`,
+    ...letters.map(
+      (l) => `- ${l.unit?.name ?? 'không rõ đơn vị'}, mã tải lên ${l.uploadId ?? 'không rõ'}, lần thử cuối ${vietnamTime(l.lastFailureAt)}.`,
+    ),
+    'Xem nhật ký của cửa sổ "npm start" để biết nguyên nhân. Sau khi khắc phục, chuyển các tệp trong thư mục .data/dead-letters/ về .data/events/ rồi khởi động lại "npm start" để kiểm tra lại.',
+    '',
+  ];
 }

@@ -12,6 +12,7 @@ import { InputError } from '../../shared/errors.js';
 import { createLogger } from '../../shared/logger.js';
 import { createDeps, loadDeps, type PipelineDeps } from '../../shared/pipeline/deps.js';
 import { readOrCreateTokenSecret, STACK_FILE } from './data-dir.js';
+import { type DeadLetter, listDeadLetters } from './delivery.js';
 
 export const DEFAULT_DATA_DIR = '.data';
 
@@ -74,6 +75,8 @@ export async function inviteTarget(env: NodeJS.ProcessEnv): Promise<{ secret: st
 export interface StoreTarget {
   deps: PipelineDeps;
   rosterDeadline: string;
+  /** Upload events given up after every retry: the local journal's; on AWS the DLQ has its own alarm. */
+  deadLetters(): Promise<DeadLetter[]>;
   close(): void;
 }
 
@@ -81,7 +84,12 @@ export interface StoreTarget {
 export async function storeTarget(env: NodeJS.ProcessEnv): Promise<StoreTarget> {
   if (isAws(env)) {
     const deps = await awsDeps(env);
-    return { deps, rosterDeadline: deps.config.rosterDeadline, close: () => destroyAwsClients(deps.clients) };
+    return {
+      deps,
+      rosterDeadline: deps.config.rosterDeadline,
+      deadLetters: async () => [],
+      close: () => destroyAwsClients(deps.clients),
+    };
   }
   const dataDir = dataDirOf(env);
   const stack = await runningStack(dataDir);
@@ -113,7 +121,7 @@ export async function storeTarget(env: NodeJS.ProcessEnv): Promise<StoreTarget> 
     tokenSecret: secret,
     logger: createLogger({ serviceName: 'motcua-cli', logLevel: 'WARN' }),
   });
-  return { deps, rosterDeadline, close: () => destroyAwsClients(clients) };
+  return { deps, rosterDeadline, deadLetters: () => listDeadLetters(dataDir), close: () => destroyAwsClients(clients) };
 }
 
 async function awsDeps(env: NodeJS.ProcessEnv): Promise<PipelineDeps> {

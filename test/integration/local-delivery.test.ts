@@ -6,7 +6,8 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { run as status } from '../../cli/commands/status.js';
 import { createProcessUploadHandler, type ProcessUploadHandler } from '../../functions/process-upload/app.js';
 import { DEAD_LETTERS_DIR, EVENTS_DIR } from '../../infra/local/data-dir.js';
 import { listDeadLetters, MAX_DELIVERY_ATTEMPTS } from '../../infra/local/delivery.js';
@@ -108,9 +109,11 @@ describe('at-least-once delivery', () => {
     }
   });
 
-  it('retries a failing delivery and dead-letters it after five failures, as the AWS queue does', async () => {
+  it('retries a failing delivery and dead-letters it after five failures, as the AWS queue does; status shows it', async () => {
     let calls = 0;
+    const dataDir = await tempDataDir();
     const s = await startTestStack({
+      dataDir,
       retryDelaysMs: [5, 10],
       handlerFor: () => async () => {
         calls++;
@@ -127,6 +130,26 @@ describe('at-least-once delivery', () => {
       expect(dead).toEqual([expect.objectContaining({ objectKey: `incoming/546/${uploadId}.xlsx`, attempts: 5, lastError: 'DependencyError' })]);
       expect(await listDeadLetters(s.journalDir)).toEqual(dead);
       expect(await readdir(join(s.journalDir, DEAD_LETTERS_DIR))).toHaveLength(1);
+
+      // The centre's `status` names the unit and the upload, nothing from the file.
+      vi.stubEnv('MOTCUA_DATA_DIR', dataDir);
+      const printed: string[] = [];
+      const capture = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        printed.push(String(chunk));
+        return true;
+      });
+      try {
+        expect(await status(['--json'])).toBe(0);
+        expect(JSON.parse(printed.join('')).deadLetters).toEqual([
+          { unit: { code: '546', name: 'Huyện Vĩnh Thạnh' }, uploadId, attempts: 5, lastFailureAt: expect.any(String) },
+        ]);
+        printed.length = 0;
+        expect(await status([])).toBe(0);
+      } finally {
+        capture.mockRestore();
+        vi.unstubAllEnvs();
+      }
+      expect(printed.join('')).toMatch(/Có 1 tệp tải lên chưa kiểm tra được sau 5 lần thử[^]*Huyện Vĩnh Thạnh, mã tải lên [a-z0-9]+/);
     } finally {
       await s.stop();
     }
