@@ -13,6 +13,7 @@ import type { PipelineDeps } from '../../shared/pipeline/deps.js';
 import {
   authorize,
   cancelUpload,
+  cleanFileName,
   createUpload,
   getUploadStatus,
   listUploadsForToken,
@@ -24,10 +25,14 @@ import { API_ERRORS, type ApiErrorCode, apiErrorMessage, apiErrorOf } from './er
 
 const createUploadBody = z.object({
   token: z.string().min(1).max(2048),
-  fileName: z.string().trim().min(1).max(255),
+  // Cleaned before the length check: a name of control characters only is no name.
+  fileName: z.string().max(1024).transform(cleanFileName).pipe(z.string().min(1).max(255)),
   contentType: z.string().max(255),
   size: z.number().int().nonnegative(),
 });
+
+/** A create request is a token and three short fields; anything bigger is not the page's. */
+export const CREATE_UPLOAD_MAX_BODY_BYTES = 16 * 1024;
 
 const uploadIdParam = z.string().regex(/^[a-z0-9]{8,40}$/);
 
@@ -52,7 +57,7 @@ export function createApiApp(deps: PipelineDeps): Hono {
 
   app.post(
     '/api/uploads',
-    bodyLimit({ maxSize: 16 * 1024, onError: (c) => errorResponse(c, 'BAD_REQUEST') }),
+    bodyLimit({ maxSize: CREATE_UPLOAD_MAX_BODY_BYTES, onError: (c) => errorResponse(c, 'REQUEST_TOO_LARGE') }),
     async (c) => {
       const json: unknown = await c.req.json().catch(() => undefined);
       const body = createUploadBody.safeParse(json);

@@ -58,6 +58,10 @@ export const API_ERRORS = {
     status: 404,
     message: 'Không tìm thấy lượt tải lên này. Vui lòng tải tệp lên lại.',
   },
+  REQUEST_TOO_LARGE: {
+    status: 413,
+    message: 'Yêu cầu gửi lên quá lớn. Vui lòng tải lại trang rồi chọn tệp và tải lên lại.',
+  },
   FILE_TOO_LARGE: {
     status: 413,
     message: `Tệp quá lớn (tối đa ${LIMIT}). Vui lòng xóa các trang tính, hình ảnh không cần thiết rồi tải lên lại.`,
@@ -82,6 +86,10 @@ export const API_ERRORS = {
   ADMIN_UNKNOWN_UNIT: {
     status: 400,
     message: 'Không có đơn vị này trong danh mục huyện, thị xã, thành phố và sở, ban, ngành. Vui lòng chọn lại đơn vị.',
+  },
+  ADMIN_BAD_PERIOD: {
+    status: 400,
+    message: 'Tháng báo cáo không hợp lệ: chỉ cấp đường dẫn cho các tháng từ 01/2021 đến tháng sau. Vui lòng chọn lại tháng.',
   },
   ADMIN_NO_UNIT_EMAIL: {
     status: 400,

@@ -38,6 +38,29 @@ export const UPLOAD_FILE_KINDS = {
 } as const satisfies Record<string, readonly string[]>;
 type FileKind = keyof typeof UPLOAD_FILE_KINDS;
 
+/** Breaks and tabs (C0, C1's NEL, Unicode line and paragraph separators): they stood between words. */
+const BREAKS_IN_FILE_NAMES = /[\t\n\v\f\r\u0085\u2028\u2029]/gu;
+/**
+ * Characters a file name never needs and that only hide or disguise it: the other C0/C1 controls (NUL,
+ * bell, escape) and format characters (the bidi overrides and isolates that make `tep\u202Eslx.exe` read
+ * as `tepexe.xls`, zero-width characters, BOM).
+ */
+const INVISIBLE_IN_FILE_NAMES = /[\p{Cc}\p{Cf}]/gu;
+
+/**
+ * The file name as stored and shown back: NFC, breaks turned into spaces, invisible and control characters
+ * removed, runs of spaces collapsed, trimmed. Stripped rather than refused: they arrive by copy-paste, and
+ * the clerk recognizes their file by its name.
+ */
+export function cleanFileName(fileName: string): string {
+  return fileName
+    .normalize('NFC')
+    .replace(BREAKS_IN_FILE_NAMES, ' ')
+    .replace(INVISIBLE_IN_FILE_NAMES, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** The extension and the content type to bind, or an `UNSUPPORTED_TYPE` refusal. */
 export function uploadFileKind(fileName: string, contentType: string): { extension: FileKind; contentType: string } {
   const extension = /\.([A-Za-z0-9]{1,8})$/.exec(fileName.trim())?.[1]?.toLowerCase();
@@ -91,7 +114,8 @@ export async function createUpload(deps: PipelineDeps, request: CreateUploadRequ
   if (!formAllowedFor(claims.unit, claims.form)) throw new UploadRefusal('FORM_NOT_SUPPORTED');
   if (request.size < 1) throw new UploadRefusal('FILE_EMPTY');
   if (request.size > deps.config.maxUploadBytes) throw new UploadRefusal('FILE_TOO_LARGE');
-  const kind = uploadFileKind(request.fileName, request.contentType);
+  const fileName = cleanFileName(request.fileName);
+  const kind = uploadFileKind(fileName, request.contentType);
 
   const now = deps.now();
   const uploadId = deps.newUploadId();
@@ -115,7 +139,7 @@ export async function createUpload(deps: PipelineDeps, request: CreateUploadRequ
     form: claims.form,
     period: claims.period,
     objectKey: key,
-    fileName: request.fileName.trim(),
+    fileName,
     contentType: kind.contentType,
     declaredSize: request.size,
     createdAt: now,
@@ -188,7 +212,8 @@ export async function getUploadStatus(deps: PipelineDeps, token: string | undefi
     rows: upload.rowsRead,
     issues,
     reportUrl,
-    fileName: upload.fileName,
+    // Cleaned on the way out too: uploads stored before names were cleaned may still carry such characters.
+    fileName: cleanFileName(upload.fileName),
     createdAt: upload.createdAt,
     form: upload.form,
     period: upload.period,
@@ -279,7 +304,7 @@ export async function listUploadsForToken(deps: PipelineDeps, token: string | un
     currentUploadId: current?.uploadId ?? null,
     uploads: uploads.map((u) => ({
       uploadId: u.uploadId,
-      fileName: u.fileName,
+      fileName: cleanFileName(u.fileName),
       status: u.status,
       accepted: u.accepted,
       rows: u.rowsRead,
