@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { API_ERRORS, type ApiErrorCode, apiErrorMessage } from '../../functions/api/errors.js';
-import { createApiApp } from '../../functions/api/app.js';
+import type { LambdaEvent } from 'hono/aws-lambda';
+import { createApiApp, createApiHandler } from '../../functions/api/app.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_SUPPORT_CONTACT, loadConfig } from '../../shared/config.js';
 import { ConfigError } from '../../shared/errors.js';
 import { CENTRE_UNIT, issueToken } from '../../shared/tokens.js';
@@ -267,6 +268,38 @@ describe('GET /api/template', () => {
     expect(rowText(sheet, 1)[0]).toContain(title);
     expect(rowText(sheet, 4)[0]).toBe(sender);
     expect(rowText(sheet, 6)).toEqual(header);
+  });
+
+  it('comes through API Gateway as a binary body (base64), the same workbook', async () => {
+    const handler = createApiHandler(stack.current.deps);
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: '/api/template',
+      rawQueryString: '',
+      headers: { host: 'example.execute-api.ap-southeast-1.amazonaws.com', authorization: `Bearer ${link('548')}` },
+      body: null,
+      requestContext: {
+        accountId: '123456789012',
+        apiId: 'example',
+        authentication: null,
+        authorizer: {},
+        domainName: 'example.execute-api.ap-southeast-1.amazonaws.com',
+        domainPrefix: 'example',
+        http: { method: 'GET', path: '/api/template', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'test' },
+        requestId: 'api-gateway-request',
+        routeKey: '$default',
+        stage: '$default',
+        time: '20/Jun/2021:03:00:00 +0000',
+        timeEpoch: 1624158000000,
+      },
+      isBase64Encoded: false,
+    } as unknown as LambdaEvent;
+    const answer = await handler(event);
+    expect(answer).toMatchObject({ statusCode: 200, isBase64Encoded: true });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(answer.body, 'base64') as unknown as ExcelJS.Buffer);
+    expect(workbook.worksheets[0]?.getCell('A4').value).toBe('Đơn vị cung cấp: UBND huyện Phù Cát');
   });
 
   it.each<[string, string | undefined, ApiErrorCode]>([
