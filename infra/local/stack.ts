@@ -114,8 +114,11 @@ export interface LocalStack {
   whenIdle(): Promise<void>;
   /** A crash of the delivery loop (tests): it stops at once, mid-delivery; the journal keeps every event. */
   killDelivery(): void;
-  /** A start after a crash: a new delivery loop over the same journal, then reconciliation. */
-  restartDelivery(handler?: ProcessUploadHandler): Promise<ReconcileResult>;
+  /**
+   * A start after a crash: a new delivery loop over the same journal, then reconciliation (which a test
+   * that only swaps the handler of a healthy stack may skip).
+   */
+  restartDelivery(handler?: ProcessUploadHandler, options?: { reconcile?: boolean }): Promise<ReconcileResult>;
   /** Events given up after every retry (`status` shows them). */
   deadLetters(): Promise<DeadLetter[]>;
   /** Where the delivery journal lives: the data directory, or a temp dir without one. */
@@ -355,10 +358,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       deliver: (event, handler) => delivery.enqueue(event, handler ?? processUploadHandler),
       whenIdle: () => delivery.whenIdle(),
       killDelivery: () => delivery.kill(),
-      restartDelivery: async (handler = processUploadHandler) => {
+      restartDelivery: async (handler = processUploadHandler, restart = {}) => {
         delivery.kill();
         delivery = await openQueue(handler);
-        return reconcile();
+        return restart.reconcile === false ? { redelivered: 0, versionsDeleted: 0 } : reconcile();
       },
       deadLetters: () => listDeadLetters(workDir),
       journalDir: workDir,
