@@ -74,7 +74,7 @@ export async function run(args: string[]): Promise<number> {
 
   const target = await storeTarget(process.env);
   try {
-    const officials = await provinceOfficials(target.deps.store);
+    const officials = await provinceOfficials(target.deps.store, target.deps.grants);
     const workbook = await buildRosterExport(officials, now);
     try {
       await writeFile(out, workbook, { mode: 0o600 });

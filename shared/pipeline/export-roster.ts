@@ -2,7 +2,12 @@
  * The consolidated list of current officials as an Excel workbook, for the centre to grant the portal
  * permission from. ID and phone cells are text, so Excel keeps their leading zeros. The file holds personal
  * data: whoever runs the export is responsible for where it goes (the CLI says so).
+ *
+ * "Ngày phân quyền" is empty until the official is granted, then holds the date: the centre fills it in while
+ * granting on the portal and hands the workbook back (upload link `--form grants` or `grants import`), where
+ * it is read by its labels like any grants list (shared/forms/grants.ts).
  */
+import { GRANT_DATE_LABEL } from '../forms/grants.js';
 import { formatVietnamDate } from '../vn/time.js';
 import ExcelJS from 'exceljs';
 import { unitByCode } from '../vn/units.js';
@@ -16,9 +21,13 @@ export const EXPORT_HEADER = [
   'Họ và tên',
   'CMND/CCCD',
   'Số điện thoại',
+  GRANT_DATE_LABEL,
   'Ghi chú',
 ] as const;
-const COLUMN_WIDTHS = [6, 30, 32, 28, 16, 14, 44] as const;
+const COLUMN_WIDTHS = [6, 30, 32, 28, 16, 14, 16, 44] as const;
+/** 1-based columns of the cells that need a format. */
+const COLUMN = { idNumber: 5, phone: 6, grantedAt: 7 } as const;
+const LAST_COLUMN = 'H';
 const FONT = 'Times New Roman';
 
 export function sharedNote(alsoListedBy: readonly string[]): string {
@@ -36,11 +45,11 @@ export async function buildRosterExport(officials: readonly ExportedOfficial[], 
   });
   sheet.columns = COLUMN_WIDTHS.map((width) => ({ width }));
 
-  sheet.mergeCells('A1:G1');
+  sheet.mergeCells(`A1:${LAST_COLUMN}1`);
   sheet.getCell('A1').value = 'DANH SÁCH CÁN BỘ BỘ PHẬN MỘT CỬA ĐỀ NGHỊ CẤP QUYỀN TẠO TÀI KHOẢN CÔNG DÂN';
   sheet.getCell('A1').font = { name: FONT, size: 14, bold: true };
   sheet.getCell('A1').alignment = { horizontal: 'center' };
-  sheet.mergeCells('A2:G2');
+  sheet.mergeCells(`A2:${LAST_COLUMN}2`);
   sheet.getCell('A2').value = `(Tổng hợp ngày ${formatVietnamDate(generatedAt)}: ${officials.length} cán bộ)`;
   sheet.getCell('A2').font = { name: FONT, size: 12, italic: true };
   sheet.getCell('A2').alignment = { horizontal: 'center' };
@@ -59,12 +68,15 @@ export async function buildRosterExport(officials: readonly ExportedOfficial[], 
       official.name,
       official.idNumber,
       official.phone,
+      // A real date (midnight UTC, as exceljs writes dates), so Excel sorts and filters it as one.
+      official.grantedAt ? new Date(`${official.grantedAt}T00:00:00Z`) : null,
       sharedNote(official.alsoListedBy) || null,
     ];
     row.font = { name: FONT, size: 12 };
     // Text cells: an ID or phone typed as a number loses its leading 0 (the very problem of the rosters).
-    row.getCell(5).numFmt = '@';
-    row.getCell(6).numFmt = '@';
+    row.getCell(COLUMN.idNumber).numFmt = '@';
+    row.getCell(COLUMN.phone).numFmt = '@';
+    row.getCell(COLUMN.grantedAt).numFmt = 'dd/mm/yyyy';
   });
   const lastRow = 4 + officials.length;
   for (let r = 4; r <= lastRow; r++) {

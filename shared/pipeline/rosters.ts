@@ -5,6 +5,7 @@
  * units (one Query), the rows of each current version, the uploads of each unit, the issued links (one Query).
  */
 import { endOfVietnamDay } from '../vn/time.js';
+import type { GrantsStore } from '../store/grants.js';
 import type { Store } from '../store/store.js';
 import type { LinkRecord, Official, RosterPointer, UploadStatus } from '../store/types.js';
 import { type UnitInfo, unitByCode, uploaderUnits } from '../vn/units.js';
@@ -116,11 +117,17 @@ export interface ExportedOfficial {
   phone: string;
   alsoListedBy: string[];
   receivedAt: string;
+  /** The day the portal permission was granted (`YYYY-MM-DD`), or null while not granted (or grants not asked for). */
+  grantedAt: string | null;
 }
 
-/** The current officials of the whole province, uploader by uploader (catalogue order), row by row. */
-export async function provinceOfficials(store: Store): Promise<ExportedOfficial[]> {
+/**
+ * The current officials of the whole province, uploader by uploader (catalogue order), row by row, with
+ * each one's grant date when `grants` is given (one Query on the grants).
+ */
+export async function provinceOfficials(store: Store, grants?: Pick<GrantsStore, 'listGrants'>): Promise<ExportedOfficial[]> {
   const rosters = await currentRosters(store);
+  const grantedAt = new Map((await (grants?.listGrants() ?? Promise.resolve([]))).map((g) => [g.idHash, g.grantedAt] as const));
   const exported: ExportedOfficial[] = [];
   for (const unit of uploaderUnits()) {
     const current = rosters.get(unit.code);
@@ -136,6 +143,7 @@ export async function provinceOfficials(store: Store): Promise<ExportedOfficial[
         phone: official.phone,
         alsoListedBy: official.alsoListedBy,
         receivedAt: current.pointer.receivedAt,
+        grantedAt: grantedAt.get(official.idHash) ?? null,
       });
     }
   }
