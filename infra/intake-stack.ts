@@ -28,6 +28,7 @@ import { IntakeStorage, OBJECT_PREFIXES, TABLE_INDEXES } from './constructs/inta
 import { OpsAlarms } from './constructs/ops-alarms.js';
 import { createDeadLetterQueue, createWorkQueue, type WorkQueue } from './constructs/queues.js';
 import { grantDashboard } from './constructs/dashboard-access.js';
+import { addMonthlyReport } from './constructs/monthly-report.js';
 import { WebFront } from './constructs/web-front.js';
 
 /** Handler entries of the cross-team contract, relative to the repository root. */
@@ -80,6 +81,8 @@ export class IntakeStack extends Stack {
   readonly uploadQueue: WorkQueue;
   readonly apiFunction: IntakeFunction;
   readonly processUploadFunction: IntakeFunction;
+  /** The monthly report to leadership (infra/constructs/monthly-report.ts). */
+  readonly monthlyReport: ScheduledFunction;
   readonly web: WebFront;
   private readonly accessTargets: AccessTargets;
 
@@ -165,6 +168,9 @@ export class IntakeStack extends Stack {
       }),
     );
     this.alarms.alarmOnDeadLetters('UploadDeadLetters', this.uploadQueue.deadLetterQueue, 'process-upload');
+
+    // ── monthly-report: EventBridge Scheduler, 08:00 Vietnam time on the 1st → report, workbook, e-mail ──
+    this.monthlyReport = addMonthlyReport(this);
 
     // ── page and API behind one CloudFront origin ─────────────────────────────────────────────────────
     this.web = new WebFront(this, 'Web', {

@@ -23,7 +23,7 @@ export interface FunctionAccess {
   readonly writeObjects?: readonly ObjectPrefix[];
   /** `secretsmanager:GetSecretValue` on the upload-token secret. */
   readonly tokenSecret?: boolean;
-  /** `ses:SendEmail` / `ses:SendRawEmail` from the configured sender identity. */
+  /** `ses:SendEmail` / `ses:SendRawEmail` from the configured sender address only (`ses:FromAddress`). */
   readonly sendEmail?: boolean;
 }
 
@@ -77,7 +77,13 @@ export function grantAccess(target: IntakeFunction, access: FunctionAccess, reso
 
   if (access.sendEmail) {
     role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: [...SEND_EMAIL_ACTIONS], resources: sesIdentityArns(Stack.of(target), resources.email) }),
+      new PolicyStatement({
+        actions: [...SEND_EMAIL_ACTIONS],
+        resources: sesIdentityArns(Stack.of(target), resources.email),
+        // The identities include the sender's whole domain and (for the sandbox) the recipients; the
+        // condition keeps the From address to the one configured sender.
+        conditions: { StringEquals: { 'ses:FromAddress': resources.email.sender } },
+      }),
     );
     fn.addEnvironment('REPORT_SENDER', resources.email.sender);
     fn.addEnvironment('REPORT_RECIPIENTS', resources.email.recipients.join(','));

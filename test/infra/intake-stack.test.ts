@@ -241,12 +241,12 @@ describe('S3 → SQS → process-upload', () => {
 });
 
 describe('functions', () => {
-  it('are the two functions of the contract, at their entries', () => {
-    expect(intakeFunctions().map((fn) => fn.node.id)).toEqual(['Api', 'ProcessUpload']);
+  it('are the two functions of the contract, at their entries, and the scheduled monthly report', () => {
+    expect(intakeFunctions().map((fn) => fn.node.id)).toEqual(['Api', 'ProcessUpload', 'MonthlyReport']);
     expect(FUNCTION_ENTRIES).toEqual({ api: 'functions/api/handler.ts', processUpload: 'functions/process-upload/handler.ts' });
   });
 
-  it.each(['Api', 'ProcessUpload'])('%s runs Node.js 22 on arm64, logs to its own group with a retention, and reads Powertools settings', (name) => {
+  it.each(['Api', 'ProcessUpload', 'MonthlyReport'])('%s runs Node.js 22 on arm64, logs to its own group with a retention, and reads Powertools settings', (name) => {
     const fn = intakeFunctions().find((candidate) => candidate.node.id === name);
     if (!fn) throw new Error(`no function ${name}`);
     const properties = resource(logicalIdOf(fn.function)).Properties;

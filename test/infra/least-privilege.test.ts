@@ -27,6 +27,9 @@ beforeAll(() => {
     [logicalIdOf(stack.web.webBucket), 'PageBucket'],
     [logicalIdOf(stack.apiFunction.logGroup), 'ApiLogs'],
     [logicalIdOf(stack.processUploadFunction.logGroup), 'ProcessUploadLogs'],
+    [logicalIdOf(stack.monthlyReport.function.logGroup), 'MonthlyReportLogs'],
+    [logicalIdOf(stack.monthlyReport.function.function), 'MonthlyReportFunction'],
+    [logicalIdOf(stack.monthlyReport.deadLetterQueue), 'MonthlyReportDeadLetters'],
   ]);
 });
 
@@ -113,6 +116,25 @@ describe('function roles', () => {
         ),
       ],
     ],
+    [
+      'MonthlyReport',
+      [
+        'logs:CreateLogStream <MonthlyReportLogs.Arn>',
+        'logs:PutLogEvents <MonthlyReportLogs.Arn>',
+        // Queries, and the report's own items (per-month snapshots and figures, the "sent" mark).
+        ...TABLE_READ_WRITE,
+        ...INDEX_QUERIES,
+        // A workbook too large to attach goes to reports/, with a presigned download link.
+        's3:GetObject <UploadsBucket.Arn>/reports/*',
+        's3:PutObject <UploadsBucket.Arn>/reports/*',
+        // From the configured sender only (an ses:FromAddress condition): its address and domain identities.
+        ...['bao-cao@example.invalid', 'example.invalid'].flatMap((identity) =>
+          ['ses:SendEmail', 'ses:SendRawEmail'].map((action) => `${action} arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/${identity}`),
+        ),
+        // Lambda's on-failure destination: a run that failed after its retries goes to the dead-letter queue.
+        ...['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].map((action) => `${action} <MonthlyReportDeadLetters.Arn>`),
+      ],
+    ],
   ])('%s holds exactly the permissions of its job', (name, expected) => {
     const fn = stack.node.findAll().find((construct): construct is IntakeFunction => construct instanceof IntakeFunction && construct.node.id === name);
     if (!fn) throw new Error(`no function ${name}`);
@@ -132,13 +154,13 @@ describe('function roles', () => {
   });
 
   it('never allows a table Scan: every access pattern is a Query', () => {
-    for (const fn of [stack.apiFunction, stack.processUploadFunction]) {
+    for (const fn of [stack.apiFunction, stack.processUploadFunction, stack.monthlyReport.function]) {
       expect(permissionsOf(logicalIdOf(fn.role)).some((permission) => permission.startsWith('dynamodb:Scan'))).toBe(false);
     }
   });
 
   it('attach no managed policy and no inline policy besides their own', () => {
-    for (const fn of [stack.apiFunction, stack.processUploadFunction]) {
+    for (const fn of [stack.apiFunction, stack.processUploadFunction, stack.monthlyReport.function]) {
       const role = template.toJSON().Resources[logicalIdOf(fn.role)] as { Properties: Record<string, unknown> };
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
       expect(role.Properties.Policies).toBeUndefined();
@@ -152,7 +174,7 @@ describe('function roles', () => {
 
 describe('every IAM policy of the stack', () => {
   it('names its actions: no "*" and no service-wide "service:*" in any allowed action of our roles', () => {
-    const ours = new Set([stack.apiFunction, stack.processUploadFunction].map((fn) => logicalIdOf(fn.role)));
+    const ours = new Set([stack.apiFunction, stack.processUploadFunction, stack.monthlyReport.function].map((fn) => logicalIdOf(fn.role)));
     for (const role of ours) {
       for (const permission of permissionsOf(role)) {
         expect(permission.split(' ')[0], permission).not.toContain('*');
@@ -178,6 +200,10 @@ describe('every IAM policy of the stack', () => {
         's3:GetObject <UploadsBucket.Arn>/annotated/*',
         's3:GetObject <UploadsBucket.Arn>/incoming/*',
         's3:PutObject <UploadsBucket.Arn>/annotated/*',
+        // The monthly report's reports/ prefix (a workbook too large to attach), and EventBridge Scheduler's
+        // right to invoke that one function (CDK's LambdaInvoke target names its versions and aliases, "<arn>:*").
+        's3:GetObject,s3:PutObject <UploadsBucket.Arn>/reports/*',
+        'lambda:InvokeFunction <MonthlyReportFunction.Arn>:*',
         // CDK's BucketDeployment, run at deploy time only: the page bucket's objects (public static files),
         // the asset object in the CDK bootstrap bucket (its key is a hash), and CloudFront invalidations,
         // which CDK grants on "*".

@@ -1,5 +1,5 @@
 /**
- * `addScheduledFunction` is how the monthly report (a later issue) joins the app: one call gives a
+ * `addScheduledFunction` is how a scheduled job (the monthly report, infra/constructs/monthly-report.ts) joins the app: one call gives a
  * function with the app's defaults, its grants, an EventBridge Scheduler schedule read in Vietnam time,
  * retries, a dead-letter queue and alarms, and leaves the cdk-nag checks clean.
  */
@@ -22,9 +22,10 @@ beforeAll(() => {
     context: { reportRecipients: RECIPIENTS.join(','), reportSender: SENDER },
     extend: (target) => {
       report = target.addScheduledFunction({
-        id: 'MonthlyReport',
+        // Not `MonthlyReport`: the stack already has that one; this is a second job of the same kind.
+        id: 'ScheduledExample',
         entry: 'test/infra/fixtures/scheduled-handler.ts',
-        description: 'Monthly report to the provincial leadership',
+        description: 'An example scheduled job',
         schedule: 'cron(0 8 1 * ? *)',
         timeZone: 'Asia/Ho_Chi_Minh',
         access: { table: 'read-write', sendEmail: true },
@@ -60,7 +61,7 @@ describe('addScheduledFunction', () => {
       LoggingConfig: { LogGroup: { Ref: logicalIdOf(scheduled().function.logGroup) } },
       Environment: {
         Variables: Match.objectLike({
-          POWERTOOLS_SERVICE_NAME: 'motcua-monthly-report',
+          POWERTOOLS_SERVICE_NAME: 'motcua-scheduled-example',
           TABLE_NAME: { Ref: logicalIdOf(stack.storage.table) },
           REPORT_SENDER: SENDER,
           REPORT_RECIPIENTS: RECIPIENTS.join(','),
@@ -103,8 +104,10 @@ describe('addScheduledFunction', () => {
   });
 
   it('lets the scheduler invoke only this function', () => {
-    const scheduleRole = (template.findResources('AWS::Scheduler::Schedule') as Record<string, { Properties: { Target: { RoleArn: { 'Fn::GetAtt': [string, string] } } } }>);
-    const [schedule] = Object.values(scheduleRole);
+    const schedules = template.findResources('AWS::Scheduler::Schedule') as Record<string, { Properties: { Target: { Arn: unknown; RoleArn: { 'Fn::GetAtt': [string, string] } } } }>;
+    const schedule = Object.values(schedules).find(
+      (candidate) => JSON.stringify(candidate.Properties.Target.Arn) === JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(scheduled().function.function), 'Arn'] }),
+    );
     const roleId = schedule?.Properties.Target.RoleArn['Fn::GetAtt'][0];
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: roleId }],
