@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   'admin-link': { summary: 'In đường dẫn đăng nhập trang quản trị cho cán bộ Trung tâm', load: () => import('./commands/admin-link.js') },
   'export-roster': { summary: 'Xuất danh sách cán bộ toàn tỉnh ra tệp Excel', load: () => import('./commands/export-roster.js') },
   grants: { summary: 'Ghi nhận ngày phân quyền từ tệp (grants import TỆP)', load: () => import('./commands/grants.js') },
+  revoke: { summary: 'Thu hồi các đường dẫn tải lên đã cấp cho một đơn vị (--unit MÃ) hoặc Trung tâm (--centre)', load: () => import('./commands/revoke.js') },
   report: { summary: 'Báo cáo tháng cho lãnh đạo (--period YYYY-MM, --send để gửi thư)', load: () => import('./commands/report.js') },
 };
 

@@ -69,10 +69,10 @@ export function createApiApp(deps: PipelineDeps): Hono {
   app.get('/api/uploads', async (c) => c.json(await listUploadsForToken(deps, bearer(c))));
 
   // A malformed id is an unknown upload, but only once the token has been checked.
-  const withUploadId = (c: Context, answer: (uploadId: string) => Promise<Response>) => {
+  const withUploadId = async (c: Context, answer: (uploadId: string) => Promise<Response>) => {
     const uploadId = uploadIdParam.safeParse(c.req.param('uploadId'));
     if (uploadId.success) return answer(uploadId.data);
-    authorize(deps, bearer(c));
+    await authorize(deps, bearer(c));
     return errorResponse(c, 'NOT_FOUND');
   };
 

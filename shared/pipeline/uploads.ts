@@ -8,6 +8,7 @@ import { incomingKey, presignDownload, presignUpload } from '../aws/s3.js';
 import { DEFAULT_SUPPORT_CONTACT, type SupportContact } from '../config.js';
 import { NotFoundError, TokenError, UploadRefusal } from '../errors.js';
 import { holderName, type TemplateRequest, templateBytes, templateFileName } from '../forms/templates.js';
+import { createLinkRevocations, isRevoked } from '../store/link-revocations.js';
 import type { UploadRecord, UploadStatus } from '../store/types.js';
 import { CENTRE_UNIT, formAllowedFor, type TokenClaims, type UploadForm, verifyToken } from '../tokens.js';
 import { type Issue, makeIssue } from '../verdict.js';
@@ -74,12 +75,16 @@ export function uploadFileKind(fileName: string, contentType: string): { extensi
 }
 
 /**
- * The token's claims, refusing a holder that is neither an uploader unit (or no longer one) nor the centre:
- * such a token admits no one. Whether the holder may send its form is `createUpload`'s question.
+ * The token's claims, refusing a holder that is neither an uploader unit (or no longer one) nor the centre
+ * (such a token admits no one), and a link the centre revoked (`revoke`: one consistent GetItem per
+ * request, so a revoke holds from the next request on). Whether the holder may send its form is
+ * `createUpload`'s question.
  */
-export function authorize(deps: PipelineDeps, token: string | undefined): TokenClaims {
+export async function authorize(deps: PipelineDeps, token: string | undefined): Promise<TokenClaims> {
   const claims = verifyToken(token, deps.tokenSecret, deps.now());
   if (claims.unit !== CENTRE_UNIT && !isUploaderUnit(claims.unit)) throw new TokenError('wrong-unit');
+  const revocation = await createLinkRevocations({ doc: deps.clients.doc, tableName: deps.config.tableName }).revocationOf(claims.unit);
+  if (isRevoked(claims.issuedAt, revocation)) throw new TokenError('revoked');
   return claims;
 }
 
@@ -110,7 +115,7 @@ export interface CreatedUpload {
 export const REPORT_URL_TTL_SECONDS = 5 * 60;
 
 export async function createUpload(deps: PipelineDeps, request: CreateUploadRequest): Promise<CreatedUpload> {
-  const claims = authorize(deps, request.token);
+  const claims = await authorize(deps, request.token);
   if (!formAllowedFor(claims.unit, claims.form)) throw new UploadRefusal('FORM_NOT_SUPPORTED');
   if (request.size < 1) throw new UploadRefusal('FILE_EMPTY');
   if (request.size > deps.config.maxUploadBytes) throw new UploadRefusal('FILE_TOO_LARGE');
@@ -179,7 +184,7 @@ export interface UploadStatusView {
  * (403); an upload of another form or month is, to this link, no upload at all (404).
  */
 export async function getUploadStatus(deps: PipelineDeps, token: string | undefined, uploadId: string): Promise<UploadStatusView> {
-  const claims = authorize(deps, token);
+  const claims = await authorize(deps, token);
   const stored = await deps.store.getUpload(uploadId);
   if (!stored) throw new NotFoundError('upload');
   const upload = uploadAsSeenAt(stored, deps.now());
@@ -290,7 +295,7 @@ function isReplacedBy(upload: UploadRecord, current: UploadRecord | undefined, f
 }
 
 export async function listUploadsForToken(deps: PipelineDeps, token: string | undefined): Promise<UploadListView> {
-  const claims = authorize(deps, token);
+  const claims = await authorize(deps, token);
   const now = deps.now();
   const uploads = (await deps.store.listUploads(claims.unit))
     .map((upload) => uploadAsSeenAt(upload, now))
@@ -323,7 +328,7 @@ export async function listUploadsForToken(deps: PipelineDeps, token: string | un
  * what the system now holds, and the page shows it.
  */
 export async function cancelUpload(deps: PipelineDeps, token: string | undefined, uploadId: string): Promise<UploadStatusView> {
-  const claims = authorize(deps, token);
+  const claims = await authorize(deps, token);
   const stored = await deps.store.getUpload(uploadId);
   if (!stored) throw new NotFoundError('upload');
   if (stored.unit !== claims.unit) throw new TokenError('wrong-unit');
@@ -354,7 +359,7 @@ export async function templateForToken(
   deps: PipelineDeps,
   token: string | undefined,
 ): Promise<{ fileName: string; bytes: Uint8Array }> {
-  const claims = authorize(deps, token);
+  const claims = await authorize(deps, token);
   const request: TemplateRequest = { form: claims.form, unit: claims.unit, period: claims.period };
   return { fileName: templateFileName(request), bytes: await templateBytes(request) };
 }
