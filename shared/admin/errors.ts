@@ -15,6 +15,8 @@ export const ADMIN_REFUSALS = {
   'unknown-unit': 'ADMIN_UNKNOWN_UNIT',
   /** The unit has no e-mail address in the address list. */
   'no-unit-email': 'ADMIN_NO_UNIT_EMAIL',
+  /** A link for a month before 01/2021 or after next month. */
+  'bad-period': 'ADMIN_BAD_PERIOD',
   /** Mails with links need the page's configured public address (`PUBLIC_BASE_URL`). */
   'no-public-url': 'ADMIN_NO_PUBLIC_URL',
 } as const;

@@ -3,7 +3,7 @@
  * way (`recordLinkIssued`), so the CLI and the page show one history.
  */
 import type { Store } from '../store/store.js';
-import { issueToken, type UploadForm } from '../tokens.js';
+import { isPeriodInBounds, issueToken, type UploadForm } from '../tokens.js';
 import { previousVietnamMonth, vietnamMonth } from '../vn/time.js';
 import { type UnitInfo, unitByCode, uploaderUnits } from '../vn/units.js';
 import { AdminRefusal } from './errors.js';
@@ -49,10 +49,12 @@ export async function issueLinks(
 ): Promise<IssuedLink[]> {
   const now = deps.now();
   const period = request.period ?? defaultLinkPeriod(request.form, now);
+  // The API would refuse an upload for such a month anyway: say so now rather than hand out a dead link.
+  if (!isPeriodInBounds(period, now)) throw new AdminRefusal('bad-period');
   const expiresAt = new Date(now.getTime() + request.days * 86_400_000);
   const links: IssuedLink[] = [];
   for (const unit of request.units) {
-    const token = issueToken({ unit: unit.code, form: request.form, period, expiresAt }, deps.tokenSecret);
+    const token = issueToken({ unit: unit.code, form: request.form, period, expiresAt, issuedAt: now }, deps.tokenSecret);
     await deps.store.recordLinkIssued({ unit: unit.code, form: request.form, issuedAt: now, expiresAt });
     links.push({
       code: unit.code,

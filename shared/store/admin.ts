@@ -144,5 +144,12 @@ export function createAdminStore(table: TableAccess) {
         throw error;
       }
     },
+
+    /** Removes a mark whose mail could not be sent. */
+    async clearReminded(mark: { unit: string; form: string; day: string }): Promise<void> {
+      await dynamoCall('DeleteItem reminder mark', () =>
+        doc.send(new DeleteCommand({ TableName, Key: key.reminder(mark.unit, mark.form, mark.day) })),
+      );
+    },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * A member of the centre's staff in a real browser against the embedded stack: asks for a sign-in link on
  * /admin, opens it from the local SES inbox, sees the units, issues an upload link that a clerk can open,
- * and finds it in the audit trail; the page fits a 1024 px laptop; a used sign-in link is refused.
+ * finds it in the audit trail, reminds the units that have not sent their roster; the page fits a 1024 px laptop; a used sign-in link is refused.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,29 @@ describe('the centre\'s dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Nhật ký thao tác' }).click();
     await expect.poll(() => page.locator('#audit-table tbody').innerText(), WAIT).toContain('Cấp đường dẫn tải lên');
     expect(await page.locator('#audit-table tbody').innerText()).toContain(STAFF);
+    await page.close();
+  });
+
+  it('sends a reminder to every unit still missing its roster, after a confirmation naming them', async () => {
+    const page = await openPage(`${stack.baseUrl}/admin`);
+    await expect.poll(() => page.locator('#units-table tbody tr').count(), WAIT).toBe(uploaderUnits().length);
+    await page.getByRole('button', { name: 'Nhắc nộp' }).click();
+    let confirmation = '';
+    page.once('dialog', (dialog) => {
+      confirmation = dialog.message();
+      void dialog.accept();
+    });
+    await page.getByRole('button', { name: 'Gửi thư nhắc' }).click();
+    await expect.poll(() => page.locator('#reminders-summary').innerText(), WAIT).toContain(`Đã gửi ${uploaderUnits().length} thư nhắc`);
+    expect(confirmation).toContain('Huyện Phù Cát');
+    const [mail] = await mailsTo(stack, '548@don-vi.example.invalid');
+    expect(mail?.subject).toBe('Nhắc gửi danh sách cán bộ làm việc tại bộ phận một cửa (mẫu Phụ lục 2)');
+
+    // Pressed again the same day: nobody gets a second mail.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Gửi thư nhắc' }).click();
+    await expect.poll(() => page.locator('#reminders-summary').innerText(), WAIT).toContain('Đã gửi 0 thư nhắc');
+    expect(await mailsTo(stack, '548@don-vi.example.invalid')).toHaveLength(1);
     await page.close();
   });
 

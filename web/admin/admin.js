@@ -172,7 +172,7 @@
   }
 
   // ── Views ────────────────────────────────────────────────────────────────────────────────────────────
-  const VIEWS = { units: loadUnits, links: prepareLinks, audit: loadAudit };
+  const VIEWS = { units: loadUnits, links: prepareLinks, reminders: () => undefined, audit: loadAudit };
 
   function selectView(name) {
     for (const tab of document.querySelectorAll('.tabs__tab')) {
@@ -362,6 +362,65 @@
     if (!answer) return;
     renderLinks([answer.link]);
     say(`Đã gửi đường dẫn của ${answer.link.name} đến ${answer.sentTo.join(', ')}.`);
+  });
+
+  // ── Reminders ────────────────────────────────────────────────────────────────────────────────────────
+  function reminderRequest(preview) {
+    const body = { form: $('reminders-form-kind').value, preview };
+    const period = $('reminders-period').value;
+    if (period && body.form === 'results') body.period = period;
+    return body;
+  }
+
+  function renderReminderRows(rows) {
+    const table = $('reminders-table');
+    table.tBodies[0].replaceChildren(
+      ...rows.map((row) =>
+        element('tr', { attrs: { 'data-unit': row.code } }, [cell(`${row.name} (${row.code})`), cell(row.email || '–'), cell(row.result || '')]),
+      ),
+    );
+    show(table, rows.length > 0);
+  }
+
+  function summarize(text) {
+    $('reminders-summary').textContent = text;
+    show($('reminders-summary'), Boolean(text));
+  }
+
+  async function previewReminders() {
+    const answer = await attempt(() => request('POST', '/reminders', reminderRequest(true)));
+    if (!answer) return undefined;
+    renderReminderRows(answer.targets.map((t) => ({ ...t, result: t.email ? '' : 'Chưa có địa chỉ thư' })));
+    summarize(answer.targets.length === 0 ? 'Không có đơn vị nào cần nhắc.' : `${answer.targets.length} đơn vị sẽ được nhắc.`);
+    return answer;
+  }
+
+  $('reminders-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    previewReminders();
+  });
+
+  $('reminders-send').addEventListener('click', async () => {
+    const preview = await previewReminders();
+    if (!preview || preview.targets.length === 0) return;
+    const withAddress = preview.targets.filter((t) => t.email);
+    const names = withAddress.map((t) => t.name).join(', ');
+    if (!window.confirm(`Gửi thư nhắc đến ${withAddress.length} đơn vị: ${names}?`)) return;
+    const answer = await attempt(() => request('POST', '/reminders', reminderRequest(false)));
+    if (!answer) return;
+    const sent = new Map(answer.sent.map((s) => [s.code, s]));
+    renderReminderRows(
+      preview.targets.map((t) => ({
+        ...t,
+        result: sent.has(t.code)
+          ? 'Đã gửi'
+          : answer.alreadyToday.includes(t.code)
+            ? 'Đã nhắc hôm nay, không gửi lại'
+            : 'Chưa có địa chỉ thư',
+      })),
+    );
+    summarize(`Đã gửi ${answer.sent.length} thư nhắc. ${answer.alreadyToday.length} đơn vị đã được nhắc hôm nay. ${answer.noAddress.length} đơn vị chưa có địa chỉ thư.`);
+    say('Đã gửi thư nhắc.');
   });
 
   // ── Audit ────────────────────────────────────────────────────────────────────────────────────────────

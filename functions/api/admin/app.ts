@@ -21,6 +21,7 @@ import {
   MAX_LINK_DAYS,
 } from '../../../shared/admin/links.js';
 import { type SendMail, uploadLinkMail } from '../../../shared/admin/mail.js';
+import { reminderTargets, sendReminders } from '../../../shared/admin/reminders.js';
 import {
   type AdminSession,
   CSRF_HEADER,
@@ -55,6 +56,14 @@ const linksBody = z.strictObject({
   days: z.number().int().min(1).max(MAX_LINK_DAYS).default(DEFAULT_LINK_DAYS),
 });
 const sendLinkBody = linksBody.extend({ units: z.array(z.string().max(64)).length(1) });
+const remindersBody = z.strictObject({
+  form: z.enum(LINK_FORMS),
+  period: z.string().regex(PERIOD_PATTERN).optional(),
+  days: z.number().int().min(1).max(MAX_LINK_DAYS).default(DEFAULT_LINK_DAYS),
+  /** Only list who would be reminded (the page's confirmation step). */
+  preview: z.boolean().default(false),
+});
+const periodQuery = z.string().regex(PERIOD_PATTERN).optional();
 
 export interface AdminAppOptions {
   settings?: AdminSettings;
@@ -141,9 +150,9 @@ export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}
     return c.body(null, 204);
   });
 
-  app.get('/units', async (c) => {
+  /** The Units view for a results month (default: the month just ended, the one units report on now). */
+  const overview = async (period: string) => {
     const now = deps.now();
-    const period = previousVietnamMonth(now);
     const [states, rosters, grants, pointers] = await Promise.all([
       rosterStates(deps.store, deps.config.rosterDeadline, now),
       currentRosters(deps.store),
@@ -156,17 +165,21 @@ export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}
     );
     const resultsReceivedAt = new Map(pointers.filter((p) => p.scope !== CENTRE_UNIT).map((p) => [p.scope, p.receivedAt]));
     const centreResultsAt = pointers.find((p) => p.scope === CENTRE_UNIT)?.receivedAt ?? null;
-    return c.json(
-      unitsOverview({
-        period,
-        deadline: deps.config.rosterDeadline,
-        states,
-        grantedByUnit,
-        resultsReceivedAt,
-        centreResultsAt,
-        emails: settings.unitEmails,
-      }),
-    );
+    return unitsOverview({
+      period,
+      deadline: deps.config.rosterDeadline,
+      states,
+      grantedByUnit,
+      resultsReceivedAt,
+      centreResultsAt,
+      emails: settings.unitEmails,
+    });
+  };
+
+  app.get('/units', async (c) => {
+    const period = periodQuery.safeParse(c.req.query('period'));
+    if (!period.success) return errorResponse(c, 'BAD_REQUEST');
+    return c.json(await overview(period.data ?? previousVietnamMonth(deps.now())));
   });
 
   app.post('/links', async (c) => {
@@ -202,6 +215,26 @@ export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}
     await sendMail(uploadLinkMail({ to, unitName: unit.name, form: body.form, period: link.period, url: link.url, expiresAt: new Date(link.expiresAt) }));
     await audit(c.var.session, 'link-sent', { units: [unit.code], form: body.form, period: link.period, count: 1 });
     return c.json({ link, sentTo: to }, 201);
+  });
+
+  app.post('/reminders', async (c) => {
+    const body = await readJson(c, remindersBody);
+    if (!body) return errorResponse(c, 'BAD_REQUEST');
+    const period = body.period ?? defaultLinkPeriod(body.form, deps.now());
+    // Roster reminders look at rosters only; results reminders at the month asked about.
+    const targets = reminderTargets((await overview(body.form === 'results' ? period : previousVietnamMonth(deps.now()))).units, body.form);
+    if (body.preview) {
+      return c.json({ form: body.form, period, targets: targets.map((t) => ({ code: t.code, name: t.name, email: t.email })) });
+    }
+    if (!settings.publicBaseUrl) throw new AdminRefusal('no-public-url');
+    const outcome = await sendReminders(
+      { tokenSecret: deps.tokenSecret, store: deps.store, now: deps.now, adminStore: store, sendMail, unitEmails: settings.unitEmails },
+      { targets, form: body.form, period, days: body.days, baseUrl: settings.publicBaseUrl, actor: c.var.session.email },
+    );
+    if (outcome.sent.length > 0) {
+      await audit(c.var.session, 'reminders-sent', { units: outcome.sent.map((s) => s.code), form: body.form, period, count: outcome.sent.length });
+    }
+    return c.json({ form: body.form, period, ...outcome });
   });
 
   app.get('/audit', async (c) => {
