@@ -82,7 +82,8 @@ export interface PresignUploadInput {
 
 /**
  * A presigned POST whose policy binds the exact key, the Content-Type and a size of 1 byte to `maxBytes`.
- * Real S3 enforces the policy; s3rver does not, which is why the reader checks the size again.
+ * S3 enforces the policy (locally, the proxy in infra/local/s3-post-policy.ts does); the reader checks the
+ * size again all the same, should an object get in some other way.
  */
 export async function presignUpload(s3: S3Client, input: PresignUploadInput): Promise<PresignedUpload> {
   try {
