@@ -10,6 +10,9 @@ import { isLogLevelName } from '../../shared/config.js';
 import { dataDirOf } from './connect.js';
 import { DATA_UMASK, DIR_MODE, readOrCreateTokenSecret } from './data-dir.js';
 import { DEFAULT_PROCESS_CONCURRENCY } from './delivery.js';
+import { loadReportConfig } from '../../shared/report/config.js';
+import { reportDepsFrom } from '../../shared/report/deps.js';
+import { startReportSchedule } from './report-schedule.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -74,6 +77,13 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
+
+// The monthly report's schedule (EventBridge Scheduler on AWS): the due month on start, then each 1st at 08:00.
+if (process.env.REPORT_SCHEDULE !== 'off') {
+  startReportSchedule(reportDepsFrom(running.deps, loadReportConfig(process.env)), {
+    onOutcome: (message) => process.stdout.write(`${message}\n`),
+  });
+}
 
 let stopping = false;
 const stop = async (signal: string) => {
