@@ -11,6 +11,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run as grantsCommand } from '../../cli/commands/grants.js';
 import { EXPORT_HEADER, buildRosterExport } from '../../shared/pipeline/export-roster.js';
+import { grantsByUnit } from '../../shared/pipeline/grants-status.js';
 import { rosterVersionId } from '../../shared/pipeline/process-upload.js';
 import { provinceOfficials } from '../../shared/pipeline/rosters.js';
 import { CENTRE_UNIT } from '../../shared/tokens.js';
@@ -303,6 +304,16 @@ describe('permission grants', () => {
 
     const reexported = await provinceOfficials(stack.deps.store, stack.deps.grants);
     expect(reexported.filter((o) => o.grantedAt !== null)).toHaveLength(4);
+  });
+
+  // After the round trip: Phù Cát 2 of 3 granted (29/6 and 3/7), Vĩnh Thạnh both (1/7 and 2/7).
+  it.each([
+    ['2021-06-30', { officials: 3, granted: 2, grantedOnTime: 1, deadline: 'missing' }, { officials: 2, granted: 2, grantedOnTime: 0, deadline: 'late' }],
+    ['2021-07-31', { officials: 3, granted: 2, grantedOnTime: 2, deadline: 'missing' }, { officials: 2, granted: 2, grantedOnTime: 2, deadline: 'on-time' }],
+  ])('counts granted officials per unit against the grants deadline %s', async (deadline, phuCatGrants, vinhThanhGrants) => {
+    const byUnit = await grantsByUnit(stack.deps.store, stack.deps.grants, deadline);
+    expect(byUnit.get(PHU_CAT)).toEqual(phuCatGrants);
+    expect(byUnit.get(VINH_THANH)).toEqual(vinhThanhGrants);
   });
 
   it('import exits 1 on a rejected file and 2 on misuse', async () => {

@@ -1,4 +1,5 @@
 /** validateGrants: the centre's permission grants, rule by rule (the roster checks are in the integration test). */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CENTRE_UNIT } from '../../shared/tokens.js';
 import { type GrantsVerdict, parseGrantDate, validateGrants } from '../../shared/validate-grants.js';
@@ -44,6 +45,31 @@ describe('dates', () => {
     const verdict = await check({ rows: [[1, 'An', null, ID, null, cell]] });
     expect(verdict.accepted).toBe(false);
     expect(verdict.issues).toMatchObject([{ row: FIRST, column: 'grantedAt', severity: 'error', code }]);
+  });
+
+  it('reads any day back from every spelling, and nothing that is not a day (property)', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }), (date) => {
+        const iso = date.toISOString().slice(0, 10);
+        const [y, m, d] = iso.split('-') as [string, string, string];
+        const serial = Math.round((Date.UTC(Number(y), Number(m) - 1, Number(d)) - Date.UTC(1899, 11, 30)) / 86_400_000);
+        for (const cell of [
+          { text: `${d}/${m}/${y}`, numeric: false },
+          { text: `${Number(d)}/${Number(m)}/${y}`, numeric: false },
+          { text: `${d}.${m}.${y}`, numeric: false },
+          { text: iso, numeric: false },
+          { text: String(serial), numeric: true },
+        ]) {
+          expect(parseGrantDate(cell)).toEqual({ ok: true, value: iso });
+        }
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const result = parseGrantDate({ text, numeric: false });
+        if (result.ok) expect(result.value).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      }),
+    );
   });
 
   it('parses the same day whatever the spelling', () => {
