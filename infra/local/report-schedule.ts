@@ -1,13 +1,14 @@
 /**
  * The monthly report's schedule on the embedded stack, standing in for EventBridge Scheduler: on start it
  * sends the report that is due (the month before the latest 08:00-on-the-1st, Vietnam time) unless it was
- * sent already, then wakes at each next 1st, 08:00 Vietnam time, while running. It calls the same
+ * sent already (and unless there is nothing at all to report yet: no roster, no figures), then wakes at each
+ * next 1st, 08:00 Vietnam time, while running. It calls the same
  * `sendReport` as the function, so the once-per-month mark holds across restarts and alongside `cli report
  * --send`. Only `npm start` runs it (`REPORT_SCHEDULE=off` turns it off); test stacks never do.
  */
 import { safeError } from '../../shared/logger.js';
-import { type ReportDeps, type SendOutcome, sendReport } from '../../shared/report/run.js';
-import { addMonths, startOfVietnamDay, vietnamMonth } from '../../shared/vn/time.js';
+import { produceReport, type ReportDeps, type SendOutcome, sendReport } from '../../shared/report/run.js';
+import { addMonths, formatPeriod, startOfVietnamDay, vietnamMonth } from '../../shared/vn/time.js';
 
 /** The scheduled hour on the 1st (Vietnam time), as `cron(0 8 1 * ? *)` in the AWS app. */
 const SCHEDULED_HOUR = 8;
@@ -48,16 +49,23 @@ export function startReportSchedule(deps: ReportDeps, options: ReportScheduleOpt
   let stopped = false;
   const tell = options.onOutcome ?? (() => undefined);
 
+  const report = (outcome: SendOutcome) => {
+    if (outcome.outcome === 'sent') tell(`Đã gửi báo cáo tháng ${formatPeriod(outcome.period)} theo lịch (thư trong hộp thư thử).`);
+    return outcome;
+  };
+
   const runDue = async (): Promise<SendOutcome | undefined> => {
     const period = dueReportPeriod(deps.now());
     try {
-      const outcome = await sendReport(deps, period, { force: false });
-      if (outcome.outcome === 'sent') tell(`Đã gửi báo cáo tháng ${period.slice(5)}/${period.slice(0, 4)} theo lịch (thư trong hộp thư thử).`);
-      return outcome;
+      const mark = await deps.reports.getSendMark(period);
+      const produced = mark?.state === 'sent' ? undefined : await produceReport(deps, period);
+      // A fresh installation has nothing to say about last month: no empty report to leadership.
+      if (produced && produced.report.totals.officials === 0 && produced.report.totals.accountsCreated === 0) return undefined;
+      return report(await sendReport(deps, period, { force: false, ...(produced ? { produced } : {}) }));
     } catch (error) {
       // Not silent: said on the console and logged; the next start or the next 1st tries again.
       deps.logger.error('scheduled monthly report failed', { period, ...safeError(error) });
-      tell(`Chưa gửi được báo cáo tháng ${period.slice(5)}/${period.slice(0, 4)} theo lịch; sẽ thử lại khi khởi động lại. Có thể gửi bằng: npm run cli -- report --period ${period} --send`);
+      tell(`Chưa gửi được báo cáo tháng ${formatPeriod(period)} theo lịch; sẽ thử lại khi khởi động lại. Có thể gửi bằng: npm run cli -- report --period ${period} --send`);
       return undefined;
     }
   };

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { dueReportPeriod, nextScheduledRun, startReportSchedule } from '../../infra/local/report-schedule.js';
 import { loadReportConfig } from '../../shared/report/config.js';
 import { reportDepsFrom } from '../../shared/report/deps.js';
+import { objectOrderKey } from '../../shared/store/store.js';
 import { useLocalStack } from '../support/local-stack.js';
 
 const stackRef = useLocalStack();
@@ -29,10 +30,20 @@ describe('the local report schedule', () => {
     expect(nextScheduledRun(new Date(instant)).toISOString()).toBe(next);
   });
 
-  it('sends the due report on start, once across restarts', async () => {
+  it('sends nothing while there is nothing to report, then the due report on start, once across restarts', async () => {
     const stack = stackRef.current;
     await fetch(`${stack.sesUrl}/clear-store`, { method: 'POST' });
     const deps = { ...reportDepsFrom(stack.deps, loadReportConfig({})), now: () => new Date('2021-08-02T03:00:00Z') };
+    const empty = startReportSchedule(deps);
+    await expect(empty.initialRun).resolves.toBeUndefined();
+    empty.stop();
+
+    const person = { row: 7, name: 'Cán bộ 1', workUnitCode: '546', idNumber: '052089001234', phone: '0366432390', idHash: 'id-1', sharedWith: [] };
+    await stack.deps.store.writeRosterVersion('546', 'v1', [person]);
+    await stack.deps.store.flipRoster(
+      { unit: '546', versionId: 'v1', uploadId: 'u1', orderKey: objectOrderKey(new Date('2021-06-20T00:00:00Z'), '0A'), officialCount: 1, receivedAt: new Date('2021-06-20T00:00:00Z') },
+      new Date('2021-06-20T00:00:00Z'),
+    );
     const messages: string[] = [];
     const first = startReportSchedule(deps, { onOutcome: (message) => messages.push(message) });
     await expect(first.initialRun).resolves.toMatchObject({ outcome: 'sent', period: '2021-07' });
