@@ -84,7 +84,8 @@ function summarize(
   return `${lines.join('\n')}\n`;
 }
 
-function issueTable(issues: Issue[]): string[] {
+/** The issues as an aligned table (row, column, severity, message), as `validate` prints them. */
+export function issueTable(issues: Issue[]): string[] {
   const table = [
     ['Dòng', 'Cột', 'Mức độ', 'Nội dung'],
     ...issues.map((i) => [
@@ -100,7 +101,7 @@ function issueTable(issues: Issue[]): string[] {
 }
 
 /** Reads no more than `limit` bytes: a huge file is refused by size, not read whole. */
-function readAtMost(file: string, limit: number): Uint8Array {
+export function readAtMost(file: string, limit: number): Uint8Array {
   let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(file);

@@ -10,9 +10,12 @@ import { DEFAULT_LIMITS, validate } from '../../shared/validate.js';
 import { FORMS, type FormName, type Issue, type Verdict, verdictJson } from '../../shared/verdict.js';
 import { isUploaderUnit, unitByCode } from '../../shared/vn/units.js';
 import { annotate } from '../../shared/workbook/annotate.js';
+import { validateIntakeForm } from './validate-forms.js';
 
 export const USAGE = [
   'Cách dùng: npm run cli -- validate TỆP --unit MÃ_ĐƠN_VỊ [--form roster] [--json] [--out TỆP_ĐÁNH_DẤU.xlsx]',
+  '          npm run cli -- validate TỆP --form results [--unit MÃ_ĐƠN_VỊ|ttpvhcc] --period YYYY-MM [--json] [--out …]',
+  '          npm run cli -- validate TỆP --form grants [--json] [--out …]',
   '',
   '  TỆP       tệp .xlsx, .xlsm hoặc .csv cần kiểm tra (không tải lên)',
   '  --unit    mã đơn vị gửi tệp, ví dụ 548 (Huyện Phù Cát) hoặc so-noi-vu (Sở Nội vụ)',
@@ -31,6 +34,7 @@ export async function run(args: string[]): Promise<number> {
         form: { type: 'string' },
         json: { type: 'boolean', default: false },
         out: { type: 'string' },
+        period: { type: 'string' },
       },
     },
     USAGE,
@@ -38,6 +42,9 @@ export async function run(args: string[]): Promise<number> {
   const [file, ...extra] = positionals;
   if (!file) throw new InputError(`Thiếu tệp cần kiểm tra.\n${USAGE}`);
   if (extra.length > 0) throw new InputError(`Mỗi lần chỉ kiểm tra một tệp; thừa: ${extra.map((e) => `"${e}"`).join(', ')}.\n${USAGE}`);
+  if (values.form === 'results' || values.form === 'grants') {
+    return validateIntakeForm(values.form, file, { unit: values.unit, period: values.period, json: values.json, out: values.out, checkWritable });
+  }
   const unit = values.unit;
   if (!unit) throw new InputError(`Thiếu --unit.\n${USAGE}`);
   if (!isUploaderUnit(unit)) {
