@@ -9,15 +9,21 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IntakeConfig } from './intake-config.js';
 import type { IntakeFunction } from './intake-function.js';
 
-/** v1 SendEmail is what the dashboard uses (functions/api/admin/ses-mail.ts); no raw MIME, no attachments. */
-export const DASHBOARD_SEND_ACTIONS = ['ses:SendEmail'] as const;
+/**
+ * SendEmail for the sign-in, link and reminder mails (functions/api/admin/ses-mail.ts); SendRawEmail for the
+ * monthly report sent from the dashboard (the report's own MIME message, workbook attached).
+ */
+export const DASHBOARD_SEND_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'] as const;
 
-type DashboardConfig = Pick<IntakeConfig, 'reportSender' | 'centreEmails' | 'publicBaseUrl' | 'unitEmails'>;
+type DashboardConfig = Pick<IntakeConfig, 'reportSender' | 'reportRecipients' | 'centreEmails' | 'publicBaseUrl' | 'unitEmails'>;
 
 export function grantDashboard(api: IntakeFunction, config: DashboardConfig): void {
   const stack = Stack.of(api);
   api.function.addEnvironment('CENTRE_EMAILS', config.centreEmails.join(','));
   api.function.addEnvironment('MAIL_SENDER', config.reportSender);
+  // "Send the report" on the dashboard runs the report's own code (shared/report/run.ts) with its settings.
+  api.function.addEnvironment('REPORT_SENDER', config.reportSender);
+  api.function.addEnvironment('REPORT_RECIPIENTS', config.reportRecipients.join(','));
   // Always set on AWS (`{}` when empty): unset, the local placeholders would apply.
   api.function.addEnvironment('UNIT_EMAILS', JSON.stringify(config.unitEmails));
   if (config.publicBaseUrl) {
@@ -33,7 +39,7 @@ export function grantDashboard(api: IntakeFunction, config: DashboardConfig): vo
   // recipient's; the condition pins the From address whatever identity the request names.
   const senderDomain = config.reportSender.split('@')[1] ?? config.reportSender;
   const unitAddresses = Object.values(config.unitEmails).flat();
-  const identities = [...new Set([config.reportSender, senderDomain, ...config.centreEmails, ...unitAddresses])];
+  const identities = [...new Set([config.reportSender, senderDomain, ...config.centreEmails, ...unitAddresses, ...config.reportRecipients])];
   api.role.addToPrincipalPolicy(
     new PolicyStatement({
       actions: [...DASHBOARD_SEND_ACTIONS],

@@ -93,10 +93,13 @@ describe('function roles', () => {
         // Presigned GET of the annotated workbook.
         's3:GetObject <UploadsBucket.Arn>/annotated/*',
         'secretsmanager:GetSecretValue <TokenSecret>',
-        // The dashboard's sign-in and link mails: SendEmail only, on the sender's identities (and, for the SES
-        // sandbox, the allow-listed staff), under an ses:FromAddress condition (see below).
-        ...['bao-cao@example.invalid', 'example.invalid', 'ttpvhcc@example.invalid'].map(
-          (identity) => `ses:SendEmail arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/${identity}`,
+        // The dashboard's sign-in, link and reminder mails (SendEmail) and the report sent from it
+        // (SendRawEmail), on the sender's identities (and, for the SES sandbox, the allow-listed staff),
+        // under an ses:FromAddress condition (see below).
+        ...['ses:SendEmail', 'ses:SendRawEmail'].flatMap((action) =>
+          ['bao-cao@example.invalid', 'example.invalid', 'ttpvhcc@example.invalid'].map(
+            (identity) => `${action} arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/${identity}`,
+          ),
         ),
       ],
     ],

@@ -172,7 +172,7 @@
   }
 
   // ── Views ────────────────────────────────────────────────────────────────────────────────────────────
-  const VIEWS = { units: loadUnits, links: prepareLinks, reminders: () => undefined, audit: loadAudit };
+  const VIEWS = { units: loadUnits, links: prepareLinks, reminders: () => undefined, centre: () => undefined, report: prepareReport, audit: loadAudit };
 
   function selectView(name) {
     for (const tab of document.querySelectorAll('.tabs__tab')) {
@@ -421,6 +421,97 @@
     );
     summarize(`Đã gửi ${answer.sent.length} thư nhắc. ${answer.alreadyToday.length} đơn vị đã được nhắc hôm nay. ${answer.noAddress.length} đơn vị chưa có địa chỉ thư.`);
     say('Đã gửi thư nhắc.');
+  });
+
+  // ── Links: revoke ───────────────────────────────────────────────────────────────────────────────────
+  $('links-revoke').addEventListener('click', async () => {
+    const unit = $('links-unit').value;
+    if (unit === 'all') {
+      fail('Chọn một đơn vị để thu hồi đường dẫn.');
+      return;
+    }
+    const name = $('links-unit').selectedOptions[0].textContent;
+    if (!window.confirm(`Thu hồi mọi đường dẫn tải lên đã cấp cho ${name}? Các đường dẫn đó sẽ không dùng được nữa; đường dẫn cấp sau vẫn dùng được.`)) return;
+    const answer = await attempt(() => request('POST', '/links/revoke', { unit }));
+    if (answer) say(`Đã thu hồi các đường dẫn cấp cho ${name} trước ${formatTime(answer.revokedBefore)}.`);
+  });
+
+  // ── The centre's own link (grants, statistics) ────────────────────────────────────────────────────────
+  $('centre-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = { form: $('centre-form-kind').value };
+    const period = $('centre-period').value;
+    if (period) body.period = period;
+    const answer = await attempt(() => request('POST', '/links/centre', body));
+    if (!answer) return;
+    $('centre-link').href = answer.link.url;
+    show($('centre-link-block'), true);
+    say(`Đã tạo đường dẫn của Trung tâm, dùng được đến ${formatTime(answer.link.expiresAt)}.`);
+  });
+
+  // ── Report ───────────────────────────────────────────────────────────────────────────────────────────
+  function previousMonth() {
+    const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit' }).formatToParts(new Date());
+    const year = Number(parts.find((p) => p.type === 'year').value);
+    const month = Number(parts.find((p) => p.type === 'month').value);
+    return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+  }
+
+  function prepareReport() {
+    if (!$('report-period').value) $('report-period').value = previousMonth();
+  }
+
+  async function loadReport() {
+    const period = $('report-period').value;
+    if (!/^\d{4}-\d{2}$/.test(period)) {
+      fail('Chọn tháng báo cáo.');
+      return undefined;
+    }
+    say('Đang tính số liệu…');
+    const answer = await attempt(() => request('GET', `/report?period=${period}`));
+    if (!answer) return undefined;
+    say('');
+    $('report-subject').textContent = answer.subject;
+    const totals = answer.totals;
+    $('report-totals').replaceChildren(
+      ...Object.entries(totals)
+        .filter(([, value]) => typeof value === 'number')
+        .map(([key, value]) =>
+          element('div', { className: 'total' }, [
+            element('span', { className: 'total__value', text: value.toLocaleString('vi-VN') }),
+            element('span', { className: 'total__label', text: REPORT_TOTAL_LABELS[key] || key }),
+          ]),
+        ),
+    );
+    $('report-recipients').textContent = answer.recipients.join(', ');
+    $('report-sent').textContent = answer.sentAt ? `Báo cáo tháng ${formatPeriod(period)} đã được gửi lúc ${formatTime(answer.sentAt)}.` : '';
+    show($('report-sent'), Boolean(answer.sentAt));
+    $('report-preview').href = `${API}/report/preview?period=${period}`;
+    $('report-workbook').href = `${API}/report/workbook?period=${period}`;
+    show($('report-summary'), true);
+    return answer;
+  }
+  const REPORT_TOTAL_LABELS = { officials: 'cán bộ', granted: 'đã phân quyền', accountsCreated: 'tài khoản tạo trong tháng', cumulative: 'lũy kế' };
+
+  $('report-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    loadReport();
+  });
+
+  $('report-send').addEventListener('click', async () => {
+    const report = await loadReport();
+    if (!report) return;
+    const period = report.period;
+    const warning = report.sentAt ? `\n\nLƯU Ý: báo cáo tháng này ĐÃ được gửi lúc ${formatTime(report.sentAt)}. Gửi lại?` : '';
+    if (!window.confirm(`Gửi báo cáo tháng ${formatPeriod(period)} đến: ${report.recipients.join(', ')}?${warning}`)) return;
+    const answer = await attempt(() => request('POST', '/report/send', { period, force: Boolean(report.sentAt) }));
+    if (!answer) return;
+    if (answer.outcome === 'already-sent') {
+      fail(`Báo cáo tháng ${formatPeriod(period)} đã được gửi lúc ${formatTime(answer.sentAt)}; không gửi lại.`);
+      return;
+    }
+    await loadReport();
+    say(`Đã gửi báo cáo tháng ${formatPeriod(period)} đến ${answer.recipients.join(', ')}.`);
   });
 
   // ── Audit ────────────────────────────────────────────────────────────────────────────────────────────

@@ -22,6 +22,12 @@ import {
 } from '../../../shared/admin/links.js';
 import { type SendMail, uploadLinkMail } from '../../../shared/admin/mail.js';
 import { reminderTargets, sendReminders } from '../../../shared/admin/reminders.js';
+import { buildRosterExport } from '../../../shared/pipeline/export-roster.js';
+import { loadReportConfig } from '../../../shared/report/config.js';
+import { reportDepsFrom } from '../../../shared/report/deps.js';
+import { reportEmailContent, workbookFileName, XLSX_CONTENT_TYPE } from '../../../shared/report/email.js';
+import { produceReport, sendReport } from '../../../shared/report/run.js';
+import { createLinkRevocations } from '../../../shared/store/link-revocations.js';
 import {
   type AdminSession,
   CSRF_HEADER,
@@ -37,15 +43,16 @@ import { completeSignIn, requestSignIn } from '../../../shared/admin/sign-in.js'
 import { unitsOverview } from '../../../shared/admin/units.js';
 import { safeError } from '../../../shared/logger.js';
 import type { PipelineDeps } from '../../../shared/pipeline/deps.js';
-import { currentRosters, rosterStates } from '../../../shared/pipeline/rosters.js';
+import { currentRosters, provinceOfficials, rosterStates } from '../../../shared/pipeline/rosters.js';
 import { createAdminStore } from '../../../shared/store/admin.js';
-import { CENTRE_UNIT } from '../../../shared/tokens.js';
-import { PERIOD_PATTERN, previousVietnamMonth } from '../../../shared/vn/time.js';
+import { CENTRE_UNIT, formAllowedFor, isPeriodInBounds, issueToken } from '../../../shared/tokens.js';
+import { PERIOD_PATTERN, previousVietnamMonth, vietnamIsoDate, vietnamMonth } from '../../../shared/vn/time.js';
 import { API_ERRORS, type ApiErrorCode, apiErrorOf } from '../errors.js';
 import { sesSendMail } from './ses-mail.js';
 
 /** Where the session cookie is sent: the admin API only, never the upload page or the clerk's API. */
 export const SESSION_COOKIE_PATH = '/api/admin';
+const CENTRE_NAME = 'Trung tâm Phục vụ hành chính công tỉnh';
 
 const signInBody = z.strictObject({ email: z.string().trim().min(3).max(254) });
 const sessionBody = z.strictObject({ nonce: z.string().regex(NONCE_PATTERN) });
@@ -64,6 +71,13 @@ const remindersBody = z.strictObject({
   preview: z.boolean().default(false),
 });
 const periodQuery = z.string().regex(PERIOD_PATTERN).optional();
+const revokeBody = z.strictObject({ unit: z.string().max(64) });
+const centreLinkBody = z.strictObject({
+  form: z.enum(['results', 'grants']),
+  period: z.string().regex(PERIOD_PATTERN).optional(),
+  days: z.number().int().min(1).max(MAX_LINK_DAYS).default(DEFAULT_LINK_DAYS),
+});
+const reportSendBody = z.strictObject({ period: z.string().regex(PERIOD_PATTERN), force: z.boolean().default(false) });
 
 export interface AdminAppOptions {
   settings?: AdminSettings;
@@ -105,6 +119,12 @@ export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}
     expiresAt: session.expiresAt.toISOString(),
     csrfToken: csrfToken(deps.tokenSecret, session),
   });
+
+  const download = (c: Context, bytes: Uint8Array, fileName: string) =>
+    c.body(Buffer.from(bytes), 200, {
+      'Content-Type': XLSX_CONTENT_TYPE,
+      'Content-Disposition': `attachment; filename="${fileName}"`,
+    });
 
   app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => errorResponse(c, 'BAD_REQUEST') }));
 
@@ -235,6 +255,87 @@ export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}
       await audit(c.var.session, 'reminders-sent', { units: outcome.sent.map((s) => s.code), form: body.form, period, count: outcome.sent.length });
     }
     return c.json({ form: body.form, period, ...outcome });
+  });
+
+  /** The centre's own link, for its portal statistics (results) or the grants it recorded; opens the upload page. */
+  app.post('/links/centre', async (c) => {
+    const body = await readJson(c, centreLinkBody);
+    if (!body || !formAllowedFor(CENTRE_UNIT, body.form)) return errorResponse(c, 'BAD_REQUEST');
+    const now = deps.now();
+    const period = body.period ?? (body.form === 'results' ? previousVietnamMonth(now) : vietnamMonth(now));
+    if (!isPeriodInBounds(period, now)) throw new AdminRefusal('bad-period');
+    const expiresAt = new Date(now.getTime() + body.days * 86_400_000);
+    const token = issueToken({ unit: CENTRE_UNIT, form: body.form, period, expiresAt, issuedAt: now }, deps.tokenSecret);
+    await deps.store.recordLinkIssued({ unit: CENTRE_UNIT, form: body.form, issuedAt: now, expiresAt });
+    await audit(c.var.session, 'link-issued', { units: [CENTRE_UNIT], form: body.form, period, count: 1 });
+    return c.json({ link: { code: CENTRE_UNIT, name: CENTRE_NAME, form: body.form, period, url: `${linkBaseUrl(c)}/u/${token}`, expiresAt: expiresAt.toISOString() } }, 201);
+  });
+
+  /** Voids every upload link the unit (or the centre) was given before now; later links keep working. */
+  app.post('/links/revoke', async (c) => {
+    const body = await readJson(c, revokeBody);
+    if (!body) return errorResponse(c, 'BAD_REQUEST');
+    const holder = body.unit === CENTRE_UNIT ? CENTRE_UNIT : linkHolders([body.unit])[0]?.code;
+    if (!holder) throw new AdminRefusal('unknown-unit');
+    const revoked = await createLinkRevocations({ doc: deps.clients.doc, tableName: deps.config.tableName }).revoke(holder, deps.now());
+    await audit(c.var.session, 'link-revoked', { units: [holder] });
+    return c.json({ unit: holder, revokedBefore: revoked.revokedBefore.toISOString() });
+  });
+
+  /** The province-wide roster export (personal data: the centre needs it to grant permissions). */
+  app.get('/export', async (c) => {
+    const now = deps.now();
+    const workbook = await buildRosterExport(await provinceOfficials(deps.store, deps.grants), now);
+    await audit(c.var.session, 'export-downloaded', {});
+    return download(c, workbook, `danh-sach-can-bo-mot-cua-${vietnamIsoDate(now)}.xlsx`);
+  });
+
+  // ── The monthly report: the same figures, chart and workbook as the e-mail ─────────────────────────
+  const reportDeps = () => reportDepsFrom(deps, loadReportConfig(process.env));
+
+  app.get('/report', async (c) => {
+    const period = periodQuery.safeParse(c.req.query('period'));
+    if (!period.success) return errorResponse(c, 'BAD_REQUEST');
+    const month = period.data ?? previousVietnamMonth(deps.now());
+    const rd = reportDeps();
+    const [{ report, workbook }, mark] = await Promise.all([produceReport(rd, month), rd.reports.getSendMark(month)]);
+    const content = reportEmailContent(report, { kind: 'attachment', bytes: workbook });
+    return c.json({
+      period: month,
+      subject: content.subject,
+      totals: report.totals,
+      recipients: rd.config.recipients,
+      sentAt: mark?.state === 'sent' ? mark.sentAt : null,
+    });
+  });
+
+  /** The report as its e-mail reads (HTML with the chart), for the page's preview frame. */
+  app.get('/report/preview', async (c) => {
+    const period = periodQuery.safeParse(c.req.query('period'));
+    if (!period.success) return errorResponse(c, 'BAD_REQUEST');
+    const { report, workbook } = await produceReport(reportDeps(), period.data ?? previousVietnamMonth(deps.now()));
+    return c.html(reportEmailContent(report, { kind: 'attachment', bytes: workbook }).html);
+  });
+
+  app.get('/report/workbook', async (c) => {
+    const period = periodQuery.safeParse(c.req.query('period'));
+    if (!period.success) return errorResponse(c, 'BAD_REQUEST');
+    const month = period.data ?? previousVietnamMonth(deps.now());
+    const { workbook } = await produceReport(reportDeps(), month);
+    return download(c, workbook, workbookFileName(month));
+  });
+
+  /** Sends the month's report; a month already sent answers `already-sent` unless `force` (the page asks first). */
+  app.post('/report/send', async (c) => {
+    const body = await readJson(c, reportSendBody);
+    if (!body) return errorResponse(c, 'BAD_REQUEST');
+    const rd = reportDeps();
+    const outcome = await sendReport(rd, body.period, { force: body.force });
+    if (outcome.outcome === 'already-sent') {
+      return c.json({ outcome: 'already-sent', period: body.period, sentAt: outcome.mark.sentAt, recipients: rd.config.recipients });
+    }
+    await audit(c.var.session, 'report-sent', { period: body.period, count: rd.config.recipients.length });
+    return c.json({ outcome: 'sent', period: body.period, recipients: rd.config.recipients, forced: outcome.forced });
   });
 
   app.get('/audit', async (c) => {
