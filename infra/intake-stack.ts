@@ -26,6 +26,7 @@ import { type IntakeConfig, readIntakeConfig } from './constructs/intake-config.
 import { FUNCTION_SIZES, IntakeFunction, type PowertoolsLogLevel } from './constructs/intake-function.js';
 import { IntakeStorage, OBJECT_PREFIXES, TABLE_INDEXES } from './constructs/intake-storage.js';
 import { OpsAlarms } from './constructs/ops-alarms.js';
+import { PROCESS_UPLOAD_SERVICE, uploadMetricsNamespace } from '../functions/process-upload/metrics.js';
 import { createDeadLetterQueue, createWorkQueue, type WorkQueue } from './constructs/queues.js';
 import { grantDashboard } from './constructs/dashboard-access.js';
 import { addMonthlyReport } from './constructs/monthly-report.js';
@@ -143,10 +144,13 @@ export class IntakeStack extends Stack {
     this.storage.uploadsBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.uploadQueue.queue), {
       prefix: OBJECT_PREFIXES.incoming,
     });
+    const uploadMetrics = { namespace: uploadMetricsNamespace(this.stackName), service: PROCESS_UPLOAD_SERVICE };
     this.processUploadFunction = this.addFunction('ProcessUpload', {
       entry: FUNCTION_ENTRIES.processUpload,
       description: 'Validates an uploaded roster, stores the verdict, writes the annotated workbook',
       size: 'workbook',
+      serviceName: uploadMetrics.service,
+      environment: { POWERTOOLS_METRICS_NAMESPACE: uploadMetrics.namespace },
       access: {
         table: 'read-write',
         readObjects: [OBJECT_PREFIXES.incoming],
@@ -168,6 +172,7 @@ export class IntakeStack extends Stack {
       }),
     );
     this.alarms.alarmOnDeadLetters('UploadDeadLetters', this.uploadQueue.deadLetterQueue, 'process-upload');
+    this.alarms.alarmOnFailedUploads('UploadsFailed', uploadMetrics);
 
     // ── monthly-report: EventBridge Scheduler, 08:00 Vietnam time on the 1st → report, workbook, e-mail ──
     this.monthlyReport = addMonthlyReport(this);

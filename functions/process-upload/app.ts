@@ -2,14 +2,20 @@
  * The process-upload function: S3 ObjectCreated notifications, delivered directly or inside SQS messages
  * (the AWS app puts a queue with a dead-letter queue in between, with `reportBatchItemFailures`).
  * Parse, decode the key, hand each object to `processUpload`; retryable failures are thrown (S3) or
- * reported per message (SQS), so the platform redelivers exactly those.
+ * reported per message (SQS), so the platform redelivers exactly those. Each verdict (accepted, rejected)
+ * and each permanent failure is counted in CloudWatch metrics when a `Metrics` is given (on Lambda,
+ * handler.ts); locally none is, so `npm start` and the tests print no metric lines.
  */
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
 import { decodeEventKey } from '../../shared/aws/s3.js';
 import { type LambdaHandler, safeError, withLambdaContext } from '../../shared/logger.js';
 import type { PipelineDeps } from '../../shared/pipeline/deps.js';
-import { processUpload, type UploadedObject } from '../../shared/pipeline/process-upload.js';
+import { type ProcessOutcome, processUpload, type UploadedObject } from '../../shared/pipeline/process-upload.js';
+import type { Store } from '../../shared/store/store.js';
+import type { UploadForm } from '../../shared/tokens.js';
+import { type CountedOutcome, FORM_DIMENSION, UPLOAD_METRICS } from './metrics.js';
 
 const s3Record = z.object({
   eventSource: z.literal('aws:s3').optional(),
@@ -36,8 +42,52 @@ const sqsEvent = z.object({
 /** On Lambda the runtime passes the context (logged as `function_request_id`…); the local stack passes none. */
 export type ProcessUploadHandler = LambdaHandler<unknown, SQSBatchResponse | undefined>;
 
-export function createProcessUploadHandler(deps: PipelineDeps): ProcessUploadHandler {
+export interface ProcessUploadOptions {
+  /** Where outcome counts go (Powertools EMF on Lambda); none: not counted. */
+  metrics?: Metrics;
+}
+
+/** The outcomes that are counted: a verdict or a permanent failure (not duplicates, stale or foreign events). */
+function countedOutcome(outcome: ProcessOutcome): CountedOutcome | undefined {
+  return outcome.kind === 'accepted' || outcome.kind === 'rejected' || outcome.kind === 'failed' ? outcome.kind : undefined;
+}
+
+/**
+ * `processUpload` with the form of the upload it began on. The outcome does not carry the form and a
+ * lookup would cost a read per file, so the store's own `beginProcessing` answer is observed instead.
+ */
+async function processObservingForm(deps: PipelineDeps, object: UploadedObject): Promise<{ outcome: ProcessOutcome; form?: UploadForm }> {
+  let form: UploadForm | undefined;
+  const beginProcessing: Store['beginProcessing'] = async (...args) => {
+    const begun = await deps.store.beginProcessing(...args);
+    if (begun.outcome === 'started') form = begun.upload.form;
+    return begun;
+  };
+  const outcome = await processUpload({ ...deps, store: { ...deps.store, beginProcessing } }, object);
+  return form ? { outcome, form } : { outcome };
+}
+
+/** One count, published at once: nothing is buffered across records, invocations or concurrent deliveries. */
+function count(metrics: Metrics, outcome: CountedOutcome, form: UploadForm): void {
+  metrics.addDimension(FORM_DIMENSION, form);
+  metrics.addMetric(UPLOAD_METRICS[outcome], MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+}
+
+export function createProcessUploadHandler(deps: PipelineDeps, options: ProcessUploadOptions = {}): ProcessUploadHandler {
   const log = deps.logger;
+  const { metrics } = options;
+
+  async function processAndCount(object: UploadedObject): Promise<void> {
+    if (!metrics) {
+      await processUpload(deps, object);
+      return;
+    }
+    const { outcome, form } = await processObservingForm(deps, object);
+    const counted = countedOutcome(outcome);
+    // A verdict or a failure always follows a started processing, so its form is known.
+    if (counted && form) count(metrics, counted, form);
+  }
 
   /** Processes every ObjectCreated record of one S3 notification; throws if one needs a retry. */
   async function handleNotification(notification: unknown): Promise<void> {
@@ -62,7 +112,7 @@ export function createProcessUploadHandler(deps: PipelineDeps): ProcessUploadHan
         eventTime: new Date(eventTime),
         ...(s3.object.eTag ? { eTag: s3.object.eTag } : {}),
       };
-      await processUpload(deps, object);
+      await processAndCount(object);
     }
   }
 

@@ -3,13 +3,15 @@
  * that could not be processed is a district that thinks it has reported and has not.
  */
 import { Annotations, Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FORM_DIMENSION, UPLOAD_METRICS } from '../../functions/process-upload/metrics.js';
+import { UPLOAD_FORMS } from '../../shared/tokens.js';
 
 const ALARM_PERIOD = Duration.minutes(5);
 
@@ -45,6 +47,34 @@ export class OpsAlarms extends Construct {
     return this.alarm(id, fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }), {
       description: `${what}: the function failed`,
     });
+  }
+
+  /**
+   * Any upload that failed for good (recorded `failed`, not retried, so never in the dead-letter queue). The
+   * process-upload function counts them per form in `namespace`; the alarm adds the forms up (one metric
+   * per form actually used, no extra form-less copy to pay for).
+   */
+  alarmOnFailedUploads(id: string, props: { namespace: string; service: string }): Alarm {
+    const perForm = Object.fromEntries(
+      UPLOAD_FORMS.map((form) => [
+        form,
+        new Metric({
+          namespace: props.namespace,
+          metricName: UPLOAD_METRICS.failed,
+          dimensionsMap: { service: props.service, [FORM_DIMENSION]: form },
+          period: ALARM_PERIOD,
+          statistic: 'Sum',
+        }),
+      ]),
+    );
+    const failed = new MathExpression({
+      // A form with no failure has no data point: FILL keeps the sum defined.
+      expression: UPLOAD_FORMS.map((form) => `FILL(${form}, 0)`).join(' + '),
+      usingMetrics: perForm,
+      period: ALARM_PERIOD,
+      label: 'Uploads failed for good',
+    });
+    return this.alarm(id, failed, { description: 'process-upload: an upload failed for good (status failed); see the function log' });
   }
 
   alarmOnMetric(id: string, metric: IMetric, description: string): Alarm {
