@@ -254,6 +254,18 @@ describe('permission grants', () => {
     expect(await stack.deps.grants.listGrants()).toEqual(before);
   });
 
+  it("keep the later file's date whatever the order and repetition of the events", async () => {
+    const link = stack.inviteLink(CENTRE_UNIT, { form: 'grants' });
+    const who = person(vinhThanh, 0);
+    const earlier = await send(link, await buildGrantsXlsx({ rows: [[1, who.name, null, who.idNumber, null, '20/06/2021']] }));
+    const later = await send(link, await buildGrantsXlsx({ rows: [[1, who.name, null, who.idNumber, null, '22/06/2021']] }));
+    await deliver(later);
+    await deliver(earlier);
+    await deliver(later);
+    const grant = (await stack.deps.grants.listGrants()).find((g) => g.idHash === stack.deps.hashPersonId(who.idNumber));
+    expect(grant?.grantedAt).toBe('2021-06-22');
+  });
+
   it('survive a re-uploaded roster: they belong to the person', async () => {
     const again = await send(stack.inviteLink(PHU_CAT), await rosterWorkbook(senderLine(PHU_CAT), [person(phuCat, 1), person(phuCat, 0), person(phuCat, 2)]));
     expect((await deliver(again)).status).toBe('accepted');
