@@ -8,7 +8,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { formatIsoDate, formatPeriod } from '../vn/time.js';
 import { leadersAndLaggards } from './model.js';
 import type { Report, UnitReport } from './types.js';
-import { ISSUER, STATUS_LABELS } from './workbook.js';
+import { ISSUER } from './workbook.js';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** SES v1 SendRawEmail takes at most 10 MB, attachments base64-encoded included. */
@@ -51,7 +51,11 @@ interface Bar {
 
 /** Accounts per district, then the departments together and what matched no unit. */
 export function districtBars(report: Report): Bar[] {
-  const bars: Bar[] = report.units.filter((u) => u.kind === 'district').map((u) => ({ label: u.unitName, value: u.accountsCreated }));
+  // Largest first: the chart is read top-down for who leads.
+  const bars: Bar[] = report.units
+    .filter((u) => u.kind === 'district')
+    .map((u) => ({ label: u.unitName, value: u.accountsCreated }))
+    .sort((a, b) => b.value - a.value);
   const departments = report.units.filter((u) => u.kind === 'department').reduce((total, u) => total + u.accountsCreated, 0);
   bars.push({ label: 'Các sở, ban, ngành', value: departments });
   if (report.unattributed.accountsCreated > 0) bars.push({ label: 'Chưa xác định đơn vị', value: report.unattributed.accountsCreated });
@@ -61,8 +65,8 @@ export function districtBars(report: Report): Bar[] {
 function changeLine(report: Report): string {
   const { change, previousMonth } = report.totals;
   if (change === null || previousMonth === null) return 'tháng đầu tiên thực hiện';
-  const word = change > 0 ? 'tăng' : change < 0 ? 'giảm' : 'không đổi';
-  return change === 0 ? `${word} so với tháng trước (${n(previousMonth)})` : `${word} ${n(Math.abs(change))} so với tháng trước (${n(previousMonth)})`;
+  const word = change > 0 ? `tăng ${n(change)}` : change < 0 ? `giảm ${n(-change)}` : 'không đổi';
+  return `tháng trước: ${n(previousMonth)}, ${word}`;
 }
 
 const unitLine = (u: UnitReport) => `${u.unitName}: ${n(u.accountsCreated)} tài khoản`;
@@ -113,8 +117,9 @@ export function reportEmailContent(report: Report, workbook: WorkbookDelivery): 
     'Thấp nhất:',
     ...lagging.map((u) => `- ${unitLine(u)}`),
     '',
-    missing.length > 0 ? `Chưa báo cáo số liệu tháng (${missing.length} đơn vị):` : 'Tất cả các đơn vị đã báo cáo số liệu tháng.',
-    ...missing.map((u) => `- ${u.unitName}`),
+    missing.length > 0
+      ? `Chưa báo cáo số liệu tháng (${missing.length} đơn vị): ${missing.map((u) => u.unitName).join(', ')}.`
+      : 'Tất cả các đơn vị đã báo cáo số liệu tháng.',
     '',
     attachmentLine,
     '',
@@ -134,9 +139,9 @@ export function reportEmailContent(report: Report, workbook: WorkbookDelivery): 
     .join('');
   const list = (units: readonly UnitReport[]) =>
     `<ol style="margin:4px 0 12px 20px;padding:0;">${units.map((u) => `<li>${escapeHtml(u.unitName)}: <b>${n(u.accountsCreated)}</b> tài khoản</li>`).join('')}</ol>`;
-  const missingRows = missing
-    .map((u) => `<tr><td style="${cell}">${escapeHtml(u.unitName)}</td><td style="${cell}">${STATUS_LABELS[u.rosterStatus]}</td></tr>`)
-    .join('');
+  const missingDistricts = missing.filter((u) => u.kind === 'district');
+  const missingDepartments = missing.filter((u) => u.kind === 'department');
+  const names = (units: readonly UnitReport[]) => units.map((u) => escapeHtml(u.unitName)).join(', ');
   const html = `<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:16px;font-family:'Times New Roman',Times,serif;color:#1a1a1a;background:#ffffff;">
@@ -153,7 +158,7 @@ ${facts.map(([label, value]) => `<tr><td style="${cell}">${escapeHtml(label)}</t
 <tr><td style="padding-top:16px;"><h2 style="font-size:16px;margin:0;">Dẫn đầu</h2>${list(leading)}
 <h2 style="font-size:16px;margin:0;">Thấp nhất</h2>${list(lagging)}</td></tr>
 <tr><td><h2 style="font-size:16px;margin:0 0 6px;">Đơn vị chưa báo cáo số liệu tháng${missing.length > 0 ? ` (${missing.length})` : ''}</h2>
-${missing.length > 0 ? `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;"><tr><th align="left" style="${cell}">Đơn vị</th><th align="left" style="${cell}">Danh sách cán bộ</th></tr>${missingRows}</table>` : '<p style="margin:0;">Tất cả các đơn vị đã báo cáo.</p>'}
+${missing.length > 0 ? `${missingDistricts.length > 0 ? `<p style="margin:0 0 6px;"><b>Huyện, thị xã, thành phố (${missingDistricts.length}):</b> ${names(missingDistricts)}.</p>` : ''}${missingDepartments.length > 0 ? `<p style="margin:0;"><b>Sở, ban, ngành (${missingDepartments.length}):</b> ${names(missingDepartments)}.</p>` : ''}` : '<p style="margin:0;">Tất cả các đơn vị đã báo cáo.</p>'}
 </td></tr>
 <tr><td style="padding-top:16px;font-size:14px;">${workbook.kind === 'attachment' ? escapeHtml(attachmentLine) : `Tệp Excel chi tiết quá lớn để đính kèm: <a href="${escapeHtml(workbook.url)}">tải về tại đây</a> (hiệu lực đến ${formatIsoDate(workbook.expiresAt.toISOString().slice(0, 10))}).`}</td></tr>
 <tr><td style="padding-top:16px;font-size:12px;color:#555;">Thư này được gửi tự động từ hệ thống tổng hợp của Trung tâm Phục vụ hành chính công tỉnh. Số liệu: thống kê của Trung tâm từ Cổng Dịch vụ công quốc gia và báo cáo của các đơn vị.</td></tr>

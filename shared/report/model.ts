@@ -267,13 +267,14 @@ export function contractView(report: Report) {
   };
 }
 
-/** The units that lead and lag by accounts created this month (units with officials only), `count` each. */
+/**
+ * The units that lead and lag by accounts created this month, among units with a roster or figures: at most
+ * `count` each, and never the same unit in both (with few such units, the top half leads, the rest lags).
+ */
 export function leadersAndLaggards(report: Report, count = 3): { leading: UnitReport[]; lagging: UnitReport[] } {
   const active = report.units.filter((u) => u.officials > 0 || u.accountsCreated > 0);
   const ordered = [...active].sort((a, b) => b.accountsCreated - a.accountsCreated || a.unitName.localeCompare(b.unitName, 'vi'));
-  const leading = ordered.slice(0, count);
-  const lagging = ordered
-    .slice(Math.max(count, ordered.length - count))
-    .reverse();
+  const leading = ordered.slice(0, Math.min(count, Math.ceil(ordered.length / 2)));
+  const lagging = ordered.slice(leading.length).slice(-count).reverse();
   return { leading, lagging };
 }
