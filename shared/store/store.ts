@@ -8,6 +8,7 @@
  * | roster version row   | `ROSTER#<unit>#<versionId>` | `ROW#<row>`   | `PERSON#<idHash>` / `<unit>#<versionId>` | –                     |
  * | current roster       | `UNIT#<unit>`               | `ROSTER`      | –                               | `ROSTERS` / `<unit>`           |
  * | link record          | `UNIT#<unit>`               | `LINKS#<form>` | –                              | `LINKS` / `<unit>#<form>`      |
+ * | link revocation      | `UNIT#<unit>`               | `LINKS`       | –                               | `REVOCATIONS` / `<unit>`       |
  * | roster version marker | `UNIT#<unit>`              | `VERSION#<versionId>` | –                       | –                              |
  *
  * - An upload is fetched by id alone, so the API can tell "another unit's upload" (403) from "no such
@@ -37,7 +38,8 @@
  * - Every list status/export/report need is a Query: pointers of all units on gsi2 `ROSTERS`, a version's
  *   rows by pk, a unit's uploads on gsi2, the issued links of all units on gsi2 `LINKS`.
  * - A link record counts the upload links issued to a unit for a form, and keeps the latest one's issue and
- *   expiry times (never the token). Its sort key leaves `LINKS` alone free for a per-unit link generation.
+ *   expiry times (never the token). `LINKS` alone is the unit's link revocation: the instant before which its
+ *   links are void (shared/store/link-revocations.ts, checked by the API on every request).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {

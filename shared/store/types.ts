@@ -149,7 +149,7 @@ export interface LinkIssue {
 
 /**
  * The links issued to one unit for one form: how many, the latest and its expiry. Tokens are not stored
- * (whoever holds one may upload). Room is left for a per-unit link generation (revocation, a later issue).
+ * (whoever holds one may upload); revoking them is shared/store/link-revocations.ts's.
  */
 export interface LinkRecord {
   unit: string;
