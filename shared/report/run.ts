@@ -41,6 +41,8 @@ export interface ReportDeps {
   config: ReportConfig;
   logger: Logger;
   now: () => Date;
+  /** Above this raw size the workbook is linked, not attached (default: SES's limit; tests lower it). */
+  maxMessageBytes?: number;
 }
 
 export interface ProducedReport {
@@ -65,7 +67,7 @@ async function composeMessage(deps: ReportDeps, produced: ProducedReport): Promi
   const { report, workbook } = produced;
   const base = { report, from: deps.config.sender, to: deps.config.recipients };
   const attached = await buildReportEmail({ ...base, workbook: { kind: 'attachment', bytes: workbook } });
-  if (attached.raw.byteLength <= SES_MAX_MESSAGE_BYTES) return { raw: attached.raw, attached: true };
+  if (attached.raw.byteLength <= (deps.maxMessageBytes ?? SES_MAX_MESSAGE_BYTES)) return { raw: attached.raw, attached: true };
   const key = `${REPORTS_PREFIX}${report.period}/${deps.now().getTime().toString(36)}-${workbookFileName(report.period)}`;
   await putObject(deps.s3, { bucket: deps.bucketName, key, body: workbook, contentType: XLSX_CONTENT_TYPE });
   const url = await presignDownload(deps.s3, {

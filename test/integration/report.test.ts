@@ -227,4 +227,20 @@ describe('the report e-mail', () => {
     await expect(handler({ period: '2021-09' })).resolves.toMatchObject({ outcome: 'sent' });
     expect(await inbox()).toHaveLength(before + 1);
   });
+
+  it('links the workbook, stored under reports/ for seven days, when attaching it would pass the size limit', async () => {
+    const linked = await sendReport({ ...deps, maxMessageBytes: 1000 }, '2021-08', { force: true });
+    expect(linked).toMatchObject({ outcome: 'sent', attached: false });
+    const email = (await inbox()).at(-1);
+    expect(email?.attachments).toEqual([]);
+    const url = email?.body.text?.match(/https?:\/\/\S+/)?.[0];
+    if (!url) throw new Error('no link in the e-mail');
+    expect(new URL(url).pathname).toMatch(/\/reports\/2021-08\/[a-z0-9]+-bao-cao-tai-khoan-cong-dan-2021-08\.xlsx$/);
+    expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe(String(7 * 24 * 3600));
+    const download = await fetch(url);
+    expect(download.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await download.arrayBuffer()) as unknown as ArrayBuffer);
+    expect(workbook.getWorksheet(REPORT_SHEETS.summary)?.getCell('B9').value).toBe('Toàn tỉnh');
+  });
 });
