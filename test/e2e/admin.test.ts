@@ -1,23 +1,55 @@
 /**
  * A member of the centre's staff in a real browser against the embedded stack: asks for a sign-in link on
  * /admin, opens it from the local SES inbox, sees the units, issues an upload link that a clerk can open,
- * finds it in the audit trail, reminds the units that have not sent their roster; the page fits a 1024 px laptop; a used sign-in link is refused.
+ * finds it in the audit trail, reminds the units that have not sent their roster, revokes a unit's links,
+ * imports grants through the centre's link, previews and sends the month's report; the page fits a 1024 px laptop; a used sign-in link is refused.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploaderUnits } from '../../shared/vn/units.js';
-import { inbox, mailsTo, signInLinkOf } from '../integration/admin-support.js';
-import { type LocalStack, startTestStack } from '../support/local-stack.js';
+import { EXPORT_HEADER } from '../../shared/pipeline/export-roster.js';
+import { clearInbox, inbox, mailsTo, signInLinkOf } from '../integration/admin-support.js';
+import {
+  districtPeople,
+  type LocalStack,
+  rosterWorkbook,
+  senderLine,
+  startTestStack,
+  tokenOf,
+  uploadFile,
+} from '../support/local-stack.js';
 import { type Browser, launchBrowser } from './support/browser.js';
 
 const STAFF = 'ttpvhcc@binhdinh.gov.vn';
 /** The Units view reads every unit's uploads: allow it a few seconds on a busy machine. */
 const WAIT = { timeout: 20_000, interval: 200 };
 
+const PHU_CAT = districtPeople('548', 2, 81);
+
 let stack: LocalStack;
 let browser: Browser;
+let scratch: string;
+
+/** Fills "Ngày phân quyền" on every official's row of an exported workbook, as the centre's staff do. */
+async function fillGrantDates(from: string, to: string, date: string): Promise<void> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(from);
+  const sheet = workbook.worksheets[0];
+  const dateColumn = EXPORT_HEADER.indexOf('Ngày phân quyền') + 1;
+  const ids = new Set(PHU_CAT.map((p) => p.idNumber));
+  const idColumn = EXPORT_HEADER.indexOf('CMND/CCCD') + 1;
+  sheet?.eachRow((row) => {
+    if (ids.has(String(row.getCell(idColumn).value))) row.getCell(dateColumn).value = date;
+  });
+  await workbook.xlsx.writeFile(to);
+}
 
 beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'motcua-e2e-admin-'));
   stack = await startTestStack({ admin: { centreEmails: [STAFF] } });
   browser = await launchBrowser({ timezoneId: 'Asia/Ho_Chi_Minh' });
 });
@@ -25,6 +57,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
 async function openPage(url: string, width = 1280): Promise<Page> {
@@ -111,12 +144,106 @@ describe('the centre\'s dashboard in a browser', () => {
     await page.close();
   });
 
+  it('revokes a unit\'s links: the clerk\'s old link then says it was revoked', async () => {
+    const clerkUrl = stack.inviteLink('549');
+    const page = await openPage(`${stack.baseUrl}/admin`);
+    await expect.poll(() => page.locator('#units-table tbody tr').count(), WAIT).toBe(uploaderUnits().length);
+    await page.getByRole('button', { name: 'Đường dẫn tải lên' }).click();
+    await page.getByLabel('Đơn vị', { exact: true }).selectOption('549');
+    let confirmation = '';
+    page.once('dialog', (dialog) => {
+      confirmation = dialog.message();
+      void dialog.accept();
+    });
+    await page.getByRole('button', { name: 'Thu hồi mọi đường dẫn đã cấp cho đơn vị đã chọn' }).click();
+    await expect.poll(() => page.locator('#status').innerText(), WAIT).toContain('Đã thu hồi');
+    expect(confirmation).toContain('Thị xã An Nhơn');
+    const clerk = await openPage(clerkUrl);
+    await expect.poll(() => clerk.locator('body').innerText(), WAIT).toContain('thu hồi');
+    await clerk.close();
+    await page.close();
+  });
+
+  it('imports grants: the export, filled in, sent through the centre\'s link; the units then show them', async () => {
+    await uploadFile(stack, tokenOf(stack.inviteLink('548')), { bytes: await rosterWorkbook(senderLine('548'), PHU_CAT), fileName: 'phu-cat.xlsx' });
+    const page = await openPage(`${stack.baseUrl}/admin`);
+    await expect.poll(() => page.locator('#units-table tbody tr').count(), WAIT).toBe(uploaderUnits().length);
+    await page.getByRole('button', { name: 'Danh sách và số liệu' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải danh sách toàn tỉnh (Excel)' }).click()]);
+    const filled = join(scratch, 'da-phan-quyen.xlsx');
+    await fillGrantDates((await download.path()) ?? '', filled, '01/07/2021');
+
+    await page.locator('#centre-form-kind').selectOption('grants');
+    await page.getByRole('button', { name: 'Tạo đường dẫn của Trung tâm' }).click();
+    await expect.poll(() => page.locator('#centre-link-block').isVisible(), WAIT).toBe(true);
+    const centre = await openPage((await page.locator('#centre-link').getAttribute('href')) ?? '');
+    await centre.locator('#file-input').setInputFiles(filled);
+    await centre.locator('#upload-button').click();
+    await expect.poll(async () => (await stack.deps.grants.listGrants()).length, WAIT).toBe(PHU_CAT.length);
+    await centre.close();
+
+    await page.locator('.tabs__tab[data-view="units"]').click();
+    await expect.poll(() => page.locator('#units-table tbody tr[data-unit="548"]').innerText(), WAIT).toContain(`${PHU_CAT.length}/${PHU_CAT.length}`);
+    await page.close();
+  });
+
+  it('previews the month\'s report and sends it after a confirmation naming the recipients, warning when it was sent', async () => {
+    const page = await openPage(`${stack.baseUrl}/admin`);
+    await expect.poll(() => page.locator('#units-table tbody tr').count(), WAIT).toBe(uploaderUnits().length);
+    await page.getByRole('button', { name: 'Báo cáo tháng' }).click();
+    await page.getByRole('button', { name: 'Xem số liệu' }).click();
+    await expect.poll(() => page.locator('#report-subject').innerText(), WAIT).toMatch(/\d{2}\/\d{4}/);
+    const preview = await openPage(`${stack.baseUrl}${(await page.locator('#report-preview').getAttribute('href')) ?? ''}`);
+    expect(await preview.locator('body').innerText()).toMatch(/\d{2}\/\d{4}/);
+    await preview.close();
+
+    await clearInbox(stack);
+    let confirmation = '';
+    page.once('dialog', (dialog) => {
+      confirmation = dialog.message();
+      void dialog.accept();
+    });
+    await page.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    await expect.poll(() => page.locator('#status').innerText(), WAIT).toContain('Đã gửi báo cáo');
+    const recipients = (await page.locator('#report-recipients').innerText()).split(', ');
+    for (const recipient of recipients) expect(confirmation).toContain(recipient);
+    expect(await inbox(stack)).toHaveLength(1);
+
+    // A second press warns that it was sent; declining sends nothing.
+    page.once('dialog', (dialog) => {
+      confirmation = dialog.message();
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    await expect.poll(() => confirmation, WAIT).toContain('ĐÃ được gửi');
+    expect(await inbox(stack)).toHaveLength(1);
+    await page.close();
+  });
+
   it('fits a 1024 px laptop screen without sideways scrolling of the page', async () => {
     const page = await openPage(`${stack.baseUrl}/admin`, 1024);
     await expect.poll(() => page.locator('#units-table tbody tr').count(), WAIT).toBe(uploaderUnits().length);
     const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
     expect(widths.page).toBeLessThanOrEqual(widths.viewport);
     await page.close();
+  });
+
+  it('gives a clerk\'s upload page nothing of the admin API, even with its token', async () => {
+    await browser.context.clearCookies();
+    const invite = stack.inviteLink('548');
+    const clerk = await openPage(invite);
+    const statuses = await clerk.evaluate(async (token) => {
+      const paths = ['/api/admin/session', '/api/admin/units', '/api/admin/audit', '/api/admin/export', '/api/admin/report'];
+      const answers = await Promise.all(paths.map((path) => fetch(path, { headers: { Authorization: `Bearer ${token}` } })));
+      const post = await fetch('/api/admin/links', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-CSRF-Token': token },
+        body: JSON.stringify({ units: 'all', form: 'roster' }),
+      });
+      return [...answers, post].map((answer) => answer.status);
+    }, tokenOf(invite));
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401]);
+    await clerk.close();
   });
 
   it('refuses a sign-in link used before, with a Vietnamese message', async () => {
