@@ -194,7 +194,7 @@ function sheetRowsFormulas(sheet: ExcelJS.Worksheet | undefined): (string | null
   const formulas: (string | null)[] = [];
   sheet?.eachRow((row) => {
     const value = row.getCell(3).value;
-    formulas.push(typeof value === 'object' && value !== null && 'formula' in value ? value.formula : null);
+    formulas.push(typeof value === 'object' && value !== null && 'formula' in value ? (value.formula ?? null) : null);
   });
   return formulas;
 }
