@@ -340,10 +340,6 @@ export const ISSUES = {
     severity: 'error',
     message: () => 'Việc tải lên tệp này đã bị hủy nên tệp chưa được kiểm tra. Nếu cần, vui lòng chọn tệp và tải lên lại.',
   },
-  UPLOAD_CANCELLED: {
-    severity: 'error',
-    message: () => 'Việc tải lên tệp này đã bị hủy nên tệp chưa được kiểm tra. Nếu cần, vui lòng chọn tệp và tải lên lại.',
-  },
   UPLOAD_NOT_RECEIVED: {
     severity: 'error',
     message: () => 'Hệ thống không nhận được nội dung tệp (tệp có thể chưa tải lên xong). Vui lòng tải tệp lên lại.',
