@@ -80,7 +80,7 @@ describe('the monthly report', () => {
       '/report?period=2026-10',
     );
     expect(summary.status).toBe(200);
-    expect(summary.body).toMatchObject({ period: '2026-10', sentAt: null });
+    expect(summary.body).toMatchObject({ period: '2026-10', sentAt: null, unattributed: { rows: 0, accountsCreated: 0 } });
     expect(summary.body.subject).toMatch(/10\/2026/);
     expect(summary.body.recipients.length).toBeGreaterThan(0);
 

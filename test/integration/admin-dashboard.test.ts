@@ -57,6 +57,41 @@ describe('the Units view', () => {
   });
 });
 
+describe('a unit\'s uploads', () => {
+  it('lists them with their verdicts (counts only) and hands out the annotated workbook of a rejected one', async () => {
+    const people = districtPeople('545', 3, 42);
+    const wrong = people.map((p, i) => (i === 1 ? { ...p, phone: '0123' } : p));
+    const rejected = await uploadFile(stack.current, tokenOf(stack.current.inviteLink('545')), {
+      bytes: await rosterWorkbook(senderLine('545'), wrong),
+      fileName: 'co-loi.xlsx',
+    });
+    expect(rejected.status.status).toBe('rejected');
+    const client = await signIn(stack.current, STAFF);
+    const { status, body } = await adminApi<{ unit: { code: string }; uploads: { uploadId: string; status: string; rows: number; issues: number; annotated: boolean; fileName: string }[] }>(
+      stack.current,
+      client,
+      '/units/545/uploads',
+    );
+    expect(status).toBe(200);
+    expect(body.uploads[0]).toMatchObject({ uploadId: rejected.uploadId, fileName: 'co-loi.xlsx', status: 'rejected', rows: 3, annotated: true });
+    expect(body.uploads[0]?.issues).toBeGreaterThan(0);
+    const text = JSON.stringify(body);
+    for (const person of people) {
+      expect(text).not.toContain(person.idNumber);
+      expect(text).not.toContain(person.phone);
+    }
+    const annotated = await fetch(`${stack.current.baseUrl}/api/admin/uploads/${rejected.uploadId}/annotated`, {
+      headers: { cookie: client.cookie },
+      redirect: 'manual',
+    });
+    expect(annotated.status).toBe(302);
+    const file = await fetch(annotated.headers.get('location') ?? '');
+    expect(file.status).toBe(200);
+    expect((await file.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    expect((await adminApi(stack.current, client, '/units/999/uploads')).status).toBe(400);
+  });
+});
+
 describe('links', () => {
   it('issues a working upload link for one unit, recorded for the status view', async () => {
     const client = await signIn(stack.current, STAFF);

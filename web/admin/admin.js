@@ -179,6 +179,7 @@
       tab.setAttribute('aria-pressed', String(tab.dataset.view === name));
     }
     for (const view of Object.keys(VIEWS)) show($(`view-${view}`), view === name);
+    show($('unit-uploads'), false);
     VIEWS[name]();
   }
   for (const tab of document.querySelectorAll('.tabs__tab')) {
@@ -263,7 +264,7 @@
     $('units-table').tBodies[0].replaceChildren(
       ...rows.map((u) =>
         element('tr', { attrs: { 'data-unit': u.code } }, [
-          cell(`${u.name} (${u.code})`),
+          cell(unitButton(u)),
           cell(
             u.roster === 'accepted'
               ? badge(`${ROSTER_LABELS.accepted}: ${u.officials} cán bộ`, 'ok')
@@ -278,6 +279,46 @@
         ]),
       ),
     );
+  }
+
+  const UPLOAD_STATUS_LABELS = {
+    pending: 'Chưa nhận được tệp',
+    processing: 'Đang kiểm tra',
+    accepted: 'Được chấp nhận',
+    rejected: 'Chưa hợp lệ',
+    failed: 'Không xử lý được',
+  };
+
+  function unitButton(u) {
+    const button = element('button', { text: `${u.name} (${u.code})`, className: 'sort', attrs: { type: 'button', title: 'Xem các lần gửi của đơn vị' } });
+    button.addEventListener('click', () => showUnitUploads(u));
+    return button;
+  }
+
+  async function showUnitUploads(u) {
+    const answer = await attempt(() => request('GET', `/units/${encodeURIComponent(u.code)}/uploads`));
+    if (!answer) return;
+    $('unit-uploads-title').textContent = `Các lần gửi của ${answer.unit.name}`;
+    $('unit-uploads-table').tBodies[0].replaceChildren(
+      ...(answer.uploads.length === 0
+        ? [element('tr', undefined, [element('td', { text: 'Đơn vị chưa gửi tệp nào.', attrs: { colspan: '7' } })])]
+        : answer.uploads.map((up) => {
+            const annotated = up.annotated
+              ? element('a', { text: 'Tải tệp', attrs: { href: `${API}/uploads/${up.uploadId}/annotated` } })
+              : document.createTextNode('–');
+            return element('tr', { attrs: { 'data-upload': up.uploadId } }, [
+              cell(formatTime(up.createdAt)),
+              cell(up.fileName),
+              cell(up.form === 'results' ? `${FORM_LABELS.results} ${formatPeriod(up.period)}` : FORM_LABELS[up.form] || up.form),
+              cell(badge(UPLOAD_STATUS_LABELS[up.status] || up.status, up.status === 'accepted' ? 'ok' : up.status === 'rejected' || up.status === 'failed' ? 'bad' : 'none')),
+              cell(up.rows === null ? '–' : String(up.rows), 'num'),
+              cell(up.issues === null ? '–' : String(up.issues), 'num'),
+              cell(annotated),
+            ]);
+          })),
+    );
+    show($('unit-uploads'), true);
+    $('unit-uploads').scrollIntoView({ block: 'nearest' });
   }
 
   $('units-filter').addEventListener('change', renderUnits);
@@ -484,6 +525,10 @@
         ),
     );
     $('report-recipients').textContent = answer.recipients.join(', ');
+    $('report-unattributed').textContent =
+      answer.unattributed.rows > 0
+        ? `Số liệu của Trung tâm có ${answer.unattributed.rows} dòng chưa xác định được đơn vị (${answer.unattributed.accountsCreated.toLocaleString('vi-VN')} tài khoản): vẫn được tính vào tổng toàn tỉnh.`
+        : 'Mọi dòng số liệu đều đã xác định được đơn vị.';
     $('report-sent').textContent = answer.sentAt ? `Báo cáo tháng ${formatPeriod(period)} đã được gửi lúc ${formatTime(answer.sentAt)}.` : '';
     show($('report-sent'), Boolean(answer.sentAt));
     $('report-preview').href = `${API}/report/preview?period=${period}`;

@@ -22,7 +22,10 @@ import {
 } from '../../../shared/admin/links.js';
 import { type SendMail, uploadLinkMail } from '../../../shared/admin/mail.js';
 import { reminderTargets, sendReminders } from '../../../shared/admin/reminders.js';
+import { presignDownload } from '../../../shared/aws/s3.js';
 import { buildRosterExport } from '../../../shared/pipeline/export-roster.js';
+import { uploadAsSeenAt } from '../../../shared/pipeline/processing-deadline.js';
+import { annotatedFileName, REPORT_URL_TTL_SECONDS } from '../../../shared/pipeline/uploads.js';
 import { loadReportConfig } from '../../../shared/report/config.js';
 import { reportDepsFrom } from '../../../shared/report/deps.js';
 import { reportEmailContent, workbookFileName, XLSX_CONTENT_TYPE } from '../../../shared/report/email.js';
@@ -72,6 +75,7 @@ const remindersBody = z.strictObject({
 });
 const periodQuery = z.string().regex(PERIOD_PATTERN).optional();
 const revokeBody = z.strictObject({ unit: z.string().max(64) });
+const uploadIdParam = z.string().regex(/^[a-z0-9]{8,40}$/);
 const centreLinkBody = z.strictObject({
   form: z.enum(['results', 'grants']),
   period: z.string().regex(PERIOD_PATTERN).optional(),
@@ -304,6 +308,8 @@ export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}
       period: month,
       subject: content.subject,
       totals: report.totals,
+      // The centre's statistics rows that matched no roster: counted in the province total, shown without the person.
+      unattributed: { rows: report.unattributed.rows.length, accountsCreated: report.unattributed.accountsCreated },
       recipients: rd.config.recipients,
       sentAt: mark?.state === 'sent' ? mark.sentAt : null,
     });
@@ -336,6 +342,43 @@ export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}
     }
     await audit(c.var.session, 'report-sent', { period: body.period, count: rd.config.recipients.length });
     return c.json({ outcome: 'sent', period: body.period, recipients: rd.config.recipients, forced: outcome.forced });
+  });
+
+  /** A unit's uploads, newest first, with their verdicts (counts only: never a row's content). */
+  app.get('/units/:code/uploads', async (c) => {
+    const [unit] = linkHolders([c.req.param('code')]);
+    if (!unit) throw new AdminRefusal('unknown-unit');
+    const now = deps.now();
+    const uploads = (await deps.store.listUploads(unit.code, 50)).map((stored) => uploadAsSeenAt(stored, now));
+    return c.json({
+      unit: { code: unit.code, name: unit.name },
+      uploads: uploads.map((u) => ({
+        uploadId: u.uploadId,
+        fileName: u.fileName,
+        form: u.form,
+        period: u.period,
+        status: u.status,
+        accepted: u.accepted,
+        rows: u.rowsRead,
+        issues: u.issueCount,
+        createdAt: u.createdAt,
+        annotated: u.annotatedKey !== null,
+      })),
+    });
+  });
+
+  /** The annotated workbook of an upload: a redirect to a 5-minute download link. */
+  app.get('/uploads/:uploadId/annotated', async (c) => {
+    const uploadId = uploadIdParam.safeParse(c.req.param('uploadId'));
+    const upload = uploadId.success ? await deps.store.getUpload(uploadId.data) : undefined;
+    if (!upload?.annotatedKey) return errorResponse(c, 'NOT_FOUND');
+    const url = await presignDownload(deps.clients.s3, {
+      bucket: deps.config.bucketName,
+      key: upload.annotatedKey,
+      downloadName: annotatedFileName(upload.fileName),
+      expiresInSeconds: REPORT_URL_TTL_SECONDS,
+    });
+    return c.redirect(url, 302);
   });
 
   app.get('/audit', async (c) => {
