@@ -22,6 +22,7 @@ import { formatMegabytes } from '../workbook/zip-guard.js';
 import type { PipelineDeps } from './deps.js';
 import { ingestGrants } from './ingest-grants.js';
 import { ingestResults } from './ingest-results.js';
+import { deleteObsoleteVersions } from './orphan-versions.js';
 
 /** One S3 object-created notification, with the key already URL-decoded. */
 export interface UploadedObject {
@@ -115,7 +116,7 @@ export async function processUpload(deps: PipelineDeps, object: UploadedObject):
   if (verdict.accepted && verdict.form === 'roster') {
     versionId = rosterVersionId(uploadId, object.sequencer);
     const officials = await officialsOf(deps, verdict, unit);
-    await deps.store.writeRosterVersion(unit, versionId, officials);
+    await deps.store.writeRosterVersion(unit, versionId, officials, { uploadId, orderKey });
     roster = await flipRoster(deps, log, { unit, versionId, uploadId, orderKey, officials, receivedAt: object.eventTime });
   } else if (verdict.accepted && verdict.form === 'results') {
     versionId = rosterVersionId(uploadId, object.sequencer);
@@ -268,6 +269,12 @@ async function flipRoster(
     } catch (error) {
       log.warn('could not delete an obsolete roster version', { versionId, ...safeError(error) });
     }
+  }
+  // Versions the pointer never named (a crash left their rows, then a newer version won): found by marker.
+  try {
+    await deleteObsoleteVersions(deps, input.unit, log);
+  } catch (error) {
+    log.warn('could not list the roster versions to clean up', safeError(error));
   }
   log.info('roster pointer', { outcome: result.outcome, versionId: input.versionId });
   return result.outcome === 'stale' ? 'superseded' : 'current';
