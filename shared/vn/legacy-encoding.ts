@@ -37,8 +37,23 @@ const VNI_CHARS: ReadonlySet<string> = new Set(
 
 /** Converts TCVN3- or VNI-garbled text to Unicode (NFC); any other text comes back unchanged with `encoding: null`. */
 export function decodeLegacyText(text: string): DecodedText {
+  if (!mayBeLegacy(text)) return { text, encoding: null };
+  // A roster repeats the same few unit names thousands of times ("X. Cát Tài" takes the slow path).
+  const known = recentDecodings.get(text);
+  if (known) return known;
+  const decoded = decodeLatin1Text(text);
+  if (recentDecodings.size >= RECENT_DECODINGS) recentDecodings.clear();
+  recentDecodings.set(text, decoded);
+  return decoded;
+}
+
+/** How many recent slow-path answers are remembered (a bounded memo: cleared when full). */
+const RECENT_DECODINGS = 2_000;
+const recentDecodings = new Map<string, DecodedText>();
+
+/** The slow path, for text made of ASCII and Latin-1 characters only: legacy bytes, or Vietnamese that needs no more. */
+function decodeLatin1Text(text: string): DecodedText {
   const unchanged: DecodedText = { text, encoding: null };
-  if (isAscii(text)) return unchanged;
   const candidates: [LegacyEncoding, (value: string) => string][] = [];
   if (usesOnly(text, (char) => TCVN3_MAP.has(char))) candidates.push(['TCVN3', decodeTcvn3]);
   if (usesOnly(text, (char) => VNI_CHARS.has(char))) candidates.push(['VNI', decodeVni]);
@@ -56,6 +71,23 @@ export function decodeLegacyText(text: string): DecodedText {
     if (capitalized !== original && isWellFormedVietnamese(capitalized)) return { text: capitalized, encoding };
   }
   return unchanged;
+}
+
+/**
+ * The fast path, one pass over the text: legacy-garbled text shows only as ASCII and Latin-1 characters
+ * (every byte of both encodings reads as one), so text that is plain ASCII, or holds any character above
+ * U+00FF other than neutral punctuation (as Unicode Vietnamese does: ễ, ư, ơ, đ, ạ, a combining mark),
+ * is not legacy-encoded. Nearly every cell of a roster leaves here.
+ */
+function mayBeLegacy(text: string): boolean {
+  let latin1 = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x7f) continue;
+    if (code <= 0xff) latin1 = true;
+    else if (!NEUTRAL_UNICODE.has(text.charAt(i))) return false;
+  }
+  return latin1;
 }
 
 function isAscii(text: string): boolean {

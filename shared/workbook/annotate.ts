@@ -8,10 +8,9 @@
  */
 import ExcelJS from 'exceljs';
 import type { Issue, IssueColumn, Severity, TableLocation, Verdict } from '../verdict.js';
-import { readCsvWithin } from './csv.js';
-import { type ReadLimits, resolveReadLimits, sniffFile } from './read.js';
+import { parseUpload, type ReadLimits, resolveReadLimits } from './read.js';
 import type { SheetData } from './types.js';
-import { loadExcelWorkbook, xlsxWithinBounds } from './xlsx.js';
+import { loadExcelWorkbook } from './xlsx.js';
 
 export const ISSUES_SHEET_NAME = 'Lỗi';
 /** Used instead when the roster itself sits on a sheet called "Lỗi". */
@@ -257,11 +256,11 @@ function workbookFromCsv(sheetData: SheetData): ExcelJS.Workbook {
  */
 async function reopen(bytes: Uint8Array, fileName: string, limits: ReadLimits): Promise<ExcelJS.Workbook | null> {
   try {
-    const sniffed = await sniffFile(bytes, fileName, limits);
-    if (!sniffed.ok) return null;
-    if (sniffed.format === 'xlsx') return (await xlsxWithinBounds(sniffed.bytes, limits)) ? await loadExcelWorkbook(sniffed.bytes) : null;
-    const csv = readCsvWithin(sniffed.text, fileName, limits);
-    return csv.exceeded.rows || csv.exceeded.columns || csv.exceeded.cells ? null : workbookFromCsv(csv.sheet);
+    // The reading `validate` made of these bytes (parsed again only when annotating comes first).
+    const { reopening } = await parseUpload(bytes, fileName, limits);
+    if (reopening.format === 'xlsx') return reopening.withinBounds ? await loadExcelWorkbook(bytes) : null;
+    if (reopening.format === 'csv') return reopening.complete ? workbookFromCsv(reopening.sheet) : null;
+    return null;
   } catch {
     // The clerk still gets the list of issues.
     return null;

@@ -6,9 +6,18 @@
  */
 import type { IssueCode, IssueParams } from '../issues.js';
 import { readCsvWithin } from './csv.js';
-import type { WorkbookData } from './types.js';
-import { readXlsx } from './xlsx.js';
-import { formatMegabytes, MAX_ZIP_ENTRIES, readZipDirectory, readZipEntry, verifyZipInflation, type ZipEntrySummary } from './zip-guard.js';
+import type { SheetData, WorkbookData } from './types.js';
+import { readXlsxEntries } from './xlsx.js';
+import {
+  formatMegabytes,
+  type InflatedEntry,
+  inflateZipWithin,
+  MAX_ZIP_ENTRIES,
+  readZipDirectory,
+  readZipEntry,
+  verifyZipInflation,
+  type ZipEntrySummary,
+} from './zip-guard.js';
 
 export interface ReadLimits {
   /** The upload itself (the presigned POST enforces it too; this guards every other way in). */
@@ -121,14 +130,21 @@ function sniffOle2(bytes: Uint8Array, extension: string): ReadFailure {
   return fail('FILE_XLS_FORMAT');
 }
 
-async function sniffZip(bytes: Uint8Array, limits: ReadLimits): Promise<SniffResult> {
+/** What the sniffing found, with an .xlsx's entries already inflated (within the guard) when asked for. */
+type Sniffed = { ok: true; format: 'xlsx'; bytes: Uint8Array; entries?: InflatedEntry[] } | { ok: true; format: 'csv'; text: string } | ReadFailure;
+
+async function sniffZip(bytes: Uint8Array, limits: ReadLimits, keepEntries: boolean): Promise<Sniffed> {
   const zipLimits = { maxUncompressedBytes: limits.maxUncompressedBytes, maxEntries: limits.maxZipEntries };
   const directory = await readZipDirectory(bytes, zipLimits);
   if (!directory.ok) return directory;
   const names = new Set(directory.entries.map((entry: ZipEntrySummary) => entry.name));
   if (names.has('[Content_Types].xml') && names.has('xl/workbook.xml')) {
-    const verified = await verifyZipInflation(bytes, zipLimits);
-    return verified.ok ? { ok: true, format: 'xlsx', bytes } : verified;
+    if (!keepEntries) {
+      const verified = await verifyZipInflation(bytes, zipLimits);
+      return verified.ok ? { ok: true, format: 'xlsx', bytes } : verified;
+    }
+    const inflated = await inflateZipWithin(bytes, zipLimits);
+    return inflated.ok ? { ok: true, format: 'xlsx', bytes, entries: inflated.entries } : inflated;
   }
   if (names.has('word/document.xml')) return fail('FILE_WORD_DOCUMENT');
   if (names.has('mimetype')) {
@@ -157,7 +173,7 @@ function decodeText(bytes: Uint8Array): string | null {
   }
 }
 
-function sniffText(bytes: Uint8Array, extension: string): SniffResult {
+function sniffText(bytes: Uint8Array, extension: string): Sniffed {
   const text = decodeText(bytes);
   if (text === null) return fail(extension === 'csv' ? 'FILE_CSV_ENCODING' : 'FILE_UNSUPPORTED');
   if (text.trim() === '') return fail('FILE_EMPTY');
@@ -173,12 +189,16 @@ function sniffText(bytes: Uint8Array, extension: string): SniffResult {
 
 /** Tells what the bytes are and runs the guards that must pass before parsing (size, ZIP bomb). */
 export async function sniffFile(bytes: Uint8Array, fileName: string, limits: Partial<ReadLimits> = {}): Promise<SniffResult> {
-  const effective = resolveReadLimits(limits);
+  const sniffed = await sniff(bytes, fileName, resolveReadLimits(limits), false);
+  return sniffed.ok && sniffed.format === 'xlsx' ? { ok: true, format: 'xlsx', bytes: sniffed.bytes } : sniffed;
+}
+
+async function sniff(bytes: Uint8Array, fileName: string, limits: ReadLimits, keepEntries: boolean): Promise<Sniffed> {
   try {
     if (bytes.byteLength === 0) return fail('FILE_EMPTY');
-    if (bytes.byteLength > effective.maxFileBytes) return fail('FILE_TOO_LARGE', { limit: formatMegabytes(effective.maxFileBytes) });
+    if (bytes.byteLength > limits.maxFileBytes) return fail('FILE_TOO_LARGE', { limit: formatMegabytes(limits.maxFileBytes) });
     const extension = extensionOf(fileName);
-    if (startsWith(bytes, ZIP_MAGIC) || startsWith(bytes, ZIP_EMPTY_MAGIC)) return await sniffZip(bytes, effective);
+    if (startsWith(bytes, ZIP_MAGIC) || startsWith(bytes, ZIP_EMPTY_MAGIC)) return await sniffZip(bytes, limits, keepEntries);
     if (startsWith(bytes, OLE2_MAGIC)) return sniffOle2(bytes, extension);
     if (OTHER_BINARY_MAGICS.some((magic) => startsWith(bytes, magic))) return fail('FILE_UNSUPPORTED');
     return sniffText(bytes, extension);
@@ -187,21 +207,61 @@ export async function sniffFile(bytes: Uint8Array, fileName: string, limits: Par
   }
 }
 
-/** Reads an uploaded roster file into WorkbookData (visible sheets, non-empty rows), or says why it cannot. */
-export async function readWorkbook(bytes: Uint8Array, fileName: string, limits: Partial<ReadLimits> = {}): Promise<ReadResult> {
+/**
+ * What annotating needs to know of an upload that was read: whether exceljs may re-open it within the
+ * bounds (an .xlsx) or the cells to rebuild it from (a CSV), or that it cannot be re-opened.
+ */
+export type Reopening = { format: 'xlsx'; withinBounds: boolean } | { format: 'csv'; sheet: SheetData; complete: boolean } | { format: null };
+
+/** One upload, read once: what validating reads of it and what annotating needs of it. */
+export interface ParsedUpload {
+  read: ReadResult;
+  reopening: Reopening;
+}
+
+/**
+ * The last reading of each byte array (the upload's identity while it is being processed), so that
+ * `annotate` after `validate` neither sniffs, inflates nor parses the file again. Kept only as long as
+ * the bytes are, and used only for the same file name and limits.
+ */
+const parsedUploads = new WeakMap<Uint8Array, { fileName: string; limits: ReadLimits; parsed: ParsedUpload }>();
+
+const sameLimits = (a: ReadLimits, b: ReadLimits) => (Object.keys(a) as (keyof ReadLimits)[]).every((key) => a[key] === b[key]);
+
+/**
+ * Reads an upload once, within the limits: sniffed, inflated (for an .xlsx, once, within the ZIP guard)
+ * and parsed. Never throws. A second call for the same bytes, name and limits answers the same reading.
+ */
+export async function parseUpload(bytes: Uint8Array, fileName: string, limits: Partial<ReadLimits> = {}): Promise<ParsedUpload> {
   const effective = resolveReadLimits(limits);
-  const sniffed = await sniffFile(bytes, fileName, effective);
-  if (!sniffed.ok) return sniffed;
-  const tooManyCells = () => fail('FILE_TOO_LARGE', { limit: `${effective.maxCellsRead.toLocaleString('vi-VN')} ô dữ liệu` });
+  const known = parsedUploads.get(bytes);
+  if (known && known.fileName === fileName && sameLimits(known.limits, effective)) return known.parsed;
+  const parsed = await parseOnce(bytes, fileName, effective);
+  parsedUploads.set(bytes, { fileName, limits: effective, parsed });
+  return parsed;
+}
+
+async function parseOnce(bytes: Uint8Array, fileName: string, limits: ReadLimits): Promise<ParsedUpload> {
+  const sniffed = await sniff(bytes, fileName, limits, true);
+  if (!sniffed.ok) return { read: sniffed, reopening: { format: null } };
+  const tooManyCells = () => fail('FILE_TOO_LARGE', { limit: `${limits.maxCellsRead.toLocaleString('vi-VN')} ô dữ liệu` });
   try {
     if (sniffed.format === 'csv') {
-      const csv = readCsvWithin(sniffed.text, fileName, effective);
-      return csv.exceeded.cells ? tooManyCells() : { ok: true, workbook: { format: 'csv', sheets: [csv.sheet] } };
+      const csv = readCsvWithin(sniffed.text, fileName, limits);
+      const complete = !(csv.exceeded.rows || csv.exceeded.columns || csv.exceeded.cells);
+      const reopening: Reopening = { format: 'csv', sheet: csv.sheet, complete };
+      return csv.exceeded.cells ? { read: tooManyCells(), reopening } : { read: { ok: true, workbook: { format: 'csv', sheets: [csv.sheet] } }, reopening };
     }
-    const xlsx = await readXlsx(sniffed.bytes, effective);
-    return xlsx.ok ? xlsx : tooManyCells();
+    const xlsx = readXlsxEntries(sniffed.entries ?? [], limits);
+    if (!xlsx.ok) return { read: tooManyCells(), reopening: { format: 'xlsx', withinBounds: false } };
+    return { read: { ok: true, workbook: xlsx.workbook }, reopening: { format: 'xlsx', withinBounds: xlsx.withinBounds } };
   } catch {
-    // exceljs or csv-parse refused the content: nothing of their message reaches the clerk.
-    return fail('FILE_CORRUPT');
+    // A parser refused the content: nothing of its message reaches the clerk.
+    return { read: fail('FILE_CORRUPT'), reopening: { format: null } };
   }
+}
+
+/** Reads an uploaded roster file into WorkbookData (visible sheets, non-empty rows), or says why it cannot. */
+export async function readWorkbook(bytes: Uint8Array, fileName: string, limits: Partial<ReadLimits> = {}): Promise<ReadResult> {
+  return (await parseUpload(bytes, fileName, limits)).read;
 }

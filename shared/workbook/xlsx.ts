@@ -1,13 +1,17 @@
 /**
- * .xlsx / .xlsm → WorkbookData with exceljs. Only cell values are read: macros, external links and
- * formulas are never run (a formula gives the result Excel cached when the file was saved).
- * Call only on bytes that passed the ZIP guard (`zip-guard.ts`): exceljs inflates everything in memory,
- * and the bounds below keep what it builds from that in proportion to the read limits.
+ * .xlsx / .xlsm → WorkbookData. Only cell values are read: macros, external links and formulas are never
+ * run (a formula gives the result Excel cached when the file was saved).
+ *
+ * Reading is one pass over the XML the ZIP guard already inflated (`readXlsxEntries`): the rows and cells
+ * are found by the same scanners that measure a workbook against the bounds, and each cell's value is read
+ * as exceljs 4.4 reads it on `load` (same types, same dates, same quirks; test/unit/workbook/stream.test.ts
+ * compares the two on generated workbooks). exceljs builds half a kilobyte per cell and inflates the file
+ * again; this builds the cells a roster needs and nothing else. exceljs still loads a workbook that must
+ * be written back (annotating a rejected file), and only when it is within the bounds (`xlsxWithinBounds`).
  */
-import { crc32 } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import yauzl from 'yauzl';
 import type { Cell, SheetData, SheetRow, WorkbookData } from './types.js';
+import { type InflatedEntry, inflateZipWithin } from './zip-guard.js';
 
 export interface XlsxReadLimits {
   /** Non-empty rows read per sheet; rows past it are not read. */
@@ -122,16 +126,17 @@ export function visibleWorksheets(workbook: ExcelJS.Workbook): ExcelJS.Worksheet
 export type XlsxReadResult = { ok: true; workbook: WorkbookData } | { ok: false; exceeded: 'cells' };
 
 /**
- * Reads the bytes of an .xlsx/.xlsm (throws when exceljs cannot parse them). A workbook past the bounds
- * is read from a copy holding only what reading needs, up to the bounds; rows past `maxRowsRead` are not
- * read (as before), but a workbook whose cells with a value pass `maxCellsRead` is not read at all, so
- * that a roster is never taken for shorter than it is.
+ * An exceljs workbook as WorkbookData, as far as the bounds go. The reference `readXlsxEntries` is held
+ * to (and what a reader of a loaded workbook, such as a test, uses).
  */
+export function workbookDataOf(workbook: ExcelJS.Workbook, limits: XlsxReadLimits): WorkbookData {
+  return { format: 'xlsx', sheets: visibleWorksheets(workbook).map((worksheet) => sheetOf(worksheet, limits)) };
+}
+
+/** Reads the bytes of an .xlsx/.xlsm that passed the ZIP guard (throws on a file that cannot be read). */
 export async function readXlsx(bytes: Uint8Array, limits: XlsxReadLimits): Promise<XlsxReadResult> {
-  const loadable = await boundedForReading(bytes, limits);
-  if (!loadable) return { ok: false, exceeded: 'cells' };
-  const workbook = await loadExcelWorkbook(loadable);
-  return { ok: true, workbook: { format: 'xlsx', sheets: visibleWorksheets(workbook).map((worksheet) => sheetOf(worksheet, limits)) } };
+  const reading = readXlsxEntries(await inflatedEntries(bytes, limits.maxUncompressedBytes), limits);
+  return reading.ok ? { ok: true, workbook: reading.workbook } : reading;
 }
 
 // ── Bounds ────────────────────────────────────────────────────────────────────────────────────────────
@@ -139,9 +144,8 @@ export async function readXlsx(bytes: Uint8Array, limits: XlsxReadLimits): Promi
 // exceljs builds every row and cell of every sheet in memory (about half a kilobyte a cell), and expands
 // ranges cell by cell: merged ranges, data-validation ranges, defined names. Within the ZIP guard's 50 MB
 // that is still gigabytes: 540,000 numbered rows cost it 700 MB, a 1.6 KB file merging A1:Z200000 costs
-// it 1.5 GB. So the XML is measured before exceljs sees it. A workbook within the bounds is loaded as it
-// is; a larger one is, for reading, loaded from a copy cut down to the bounds, and not re-opened at all
-// for annotating (`xlsxWithinBounds`).
+// it 1.5 GB. So the XML is measured before exceljs sees it: a workbook past the bounds is never loaded by
+// exceljs (`xlsxWithinBounds`), and reading one (`readXlsxEntries`) stops at the bounds.
 
 /** exceljs checks each merged range against every other one as it loads them: 10,000 cost it 6 s. */
 const MAX_MERGED_RANGES = 5_000;
@@ -152,74 +156,14 @@ const EXCEL_COLUMNS = 16_384;
 const WORKSHEET_ENTRY = /xl\/worksheets\/sheet(\d+)[.]xml/;
 const WORKBOOK_ENTRY = 'xl/workbook.xml';
 
-interface ZipEntryData {
-  name: string;
-  data: Buffer;
-}
-
 /** exceljs drops a leading "/" from entry names. */
 const entryPath = (name: string) => (name.startsWith('/') ? name.slice(1) : name);
 
-/** Every file entry, inflated. The bytes passed the ZIP guard; the total is counted again all the same. */
-async function inflateEntries(bytes: Uint8Array, maxUncompressedBytes: number): Promise<ZipEntryData[]> {
-  const zip = await yauzl.fromBufferPromise(asNodeBuffer(bytes), { lazyEntries: true, decodeStrings: true, strictFileNames: false });
-  try {
-    const entries: ZipEntryData[] = [];
-    let total = 0;
-    for await (const entry of zip.eachEntry()) {
-      if (entry.fileName.endsWith('/')) continue;
-      const chunks: Buffer[] = [];
-      for await (const chunk of await zip.openReadStreamPromise(entry)) {
-        total += (chunk as Buffer).length;
-        if (total > maxUncompressedBytes) throw new RangeError('ZIP content past the limit');
-        chunks.push(chunk as Buffer);
-      }
-      entries.push({ name: entry.fileName, data: Buffer.concat(chunks) });
-    }
-    return entries;
-  } finally {
-    zip.close();
-  }
-}
-
-/** A ZIP of these entries, stored rather than deflated: it only goes from memory to exceljs. */
-function storedZip(entries: readonly ZipEntryData[]): Uint8Array {
-  const parts: Buffer[] = [];
-  const directory: Buffer[] = [];
-  let offset = 0;
-  for (const { name, data } of entries) {
-    const fileName = Buffer.from(name, 'utf8');
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(fileName.length, 26);
-    const header = Buffer.alloc(46);
-    header.writeUInt32LE(0x02014b50, 0);
-    header.writeUInt16LE(20, 4);
-    header.writeUInt16LE(20, 6);
-    header.writeUInt16LE(0x0800, 8);
-    header.writeUInt32LE(crc, 16);
-    header.writeUInt32LE(data.length, 20);
-    header.writeUInt32LE(data.length, 24);
-    header.writeUInt16LE(fileName.length, 28);
-    header.writeUInt32LE(offset, 42);
-    parts.push(local, fileName, data);
-    directory.push(header, fileName);
-    offset += local.length + fileName.length + data.length;
-  }
-  const centralDirectory = Buffer.concat(directory);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(centralDirectory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...parts, centralDirectory, end]));
+/** Every file entry, inflated, for bytes that passed the ZIP guard (which counts again while inflating). */
+async function inflatedEntries(bytes: Uint8Array, maxUncompressedBytes: number): Promise<InflatedEntry[]> {
+  const inflated = await inflateZipWithin(bytes, { maxUncompressedBytes, maxEntries: Number.POSITIVE_INFINITY });
+  if (!inflated.ok) throw new RangeError(`ZIP refused: ${inflated.code}`);
+  return inflated.entries;
 }
 
 // The scanners read the XML as latin1 text: markup is ASCII, so a latin1 slice turned back into bytes is
@@ -297,9 +241,13 @@ interface RowSpan {
 }
 
 interface CellSpan {
-  /** Offsets in the row's content. */
+  /** Offsets in the row's content: the whole `<c …>…</c>`, and what lies between its tags. */
   start: number;
   end: number;
+  innerStart: number;
+  innerEnd: number;
+  /** The open tag's attributes. */
+  attributes: string;
   column: number;
   hasContent: boolean;
 }
@@ -340,18 +288,20 @@ function* cellsOf(content: string): Generator<CellSpan> {
   const pattern = openTag('c');
   let previous = 0;
   for (let match = pattern.exec(content); match; match = pattern.exec(content)) {
-    const letters = CELL_REFERENCE.exec(referenceAttribute(match[1] ?? '') ?? '')?.[1];
+    const attributes = match[1] ?? '';
+    const letters = CELL_REFERENCE.exec(referenceAttribute(attributes) ?? '')?.[1];
     const column = letters ? columnNumber(letters) : previous + 1;
     previous = column;
     const tagEnd = match.index + match[0].length;
     if (match[0].endsWith('/>')) {
-      yield { start: match.index, end: tagEnd, column, hasContent: false };
+      yield { start: match.index, end: tagEnd, innerStart: tagEnd, innerEnd: tagEnd, attributes, column, hasContent: false };
       continue;
     }
     const close = content.indexOf('</c>', tagEnd);
     if (close < 0) throw new SyntaxError('unclosed cell');
     pattern.lastIndex = close + '</c>'.length;
-    yield { start: match.index, end: pattern.lastIndex, column, hasContent: CELL_CONTENT.test(content.slice(tagEnd, close)) };
+    const hasContent = CELL_CONTENT.test(content.slice(tagEnd, close));
+    yield { start: match.index, end: pattern.lastIndex, innerStart: tagEnd, innerEnd: close, attributes, column, hasContent };
   }
 }
 
@@ -380,32 +330,44 @@ function definedNamesArea(xml: string): number {
   return total;
 }
 
+/** An entry's path (as exceljs names it) and, for the XML the scanners read, its markup. */
+interface ScannedEntry {
+  path: string;
+  markup: () => string;
+}
+
+/** The entries, each one's markup computed once, when first asked for. */
+function scannedEntries(entries: readonly InflatedEntry[]): ScannedEntry[] {
+  return entries.map(({ name, data }) => {
+    let markup: string | undefined;
+    return {
+      path: entryPath(name),
+      markup: () => {
+        markup ??= markupOf(data);
+        return markup;
+      },
+    };
+  });
+}
+
 /**
  * Whether exceljs can load the workbook as it is within the bounds: per sheet at most `maxRowsRead` rows,
  * no cell past `maxColumnsRead`, at most MAX_MERGED_RANGES merged ranges and no column definition past
  * Excel's grid; in all at most `maxCellsRead` cells, counting those exceljs builds for ranges. Counting
  * stops at the first excess, so a hostile file costs no more than the bound to measure.
  */
-function entriesWithinBounds(entries: readonly ZipEntryData[], limits: XlsxReadLimits): boolean {
+function entriesWithinBounds(entries: readonly ScannedEntry[], limits: XlsxReadLimits, grids?: ReadonlyMap<string, SheetGrid>): boolean {
   let cells = 0;
   const spend = (count: number) => {
     cells += count;
     return cells <= limits.maxCellsRead;
   };
-  for (const { name, data } of entries) {
-    const path = entryPath(name);
-    if (path === WORKBOOK_ENTRY && !spend(definedNamesArea(markupOf(data)))) return false;
-    if (!WORKSHEET_ENTRY.test(path)) continue;
-    const xml = markupOf(data);
-    const sheetData = sheetDataOf(xml);
-    let rows = 0;
-    for (const row of sheetData ? rowsOf(xml, sheetData.start, sheetData.end) : []) {
-      rows += 1;
-      if (rows > limits.maxRowsRead) return false;
-      for (const cell of cellsOf(row.content)) {
-        if (cell.column > limits.maxColumnsRead || !spend(1)) return false;
-      }
-    }
+  for (const entry of entries) {
+    if (entry.path === WORKBOOK_ENTRY && !spend(definedNamesArea(entry.markup()))) return false;
+    if (!WORKSHEET_ENTRY.test(entry.path)) continue;
+    const xml = entry.markup();
+    const grid = grids?.get(entry.path) ?? gridOf(xml, limits);
+    if (grid.rows > limits.maxRowsRead || grid.tooWide || !spend(grid.cells)) return false;
     let mergedRanges = 0;
     for (const reference of attributeValues(xml, 'mergeCell', 'ref')) {
       mergedRanges += 1;
@@ -421,71 +383,360 @@ function entriesWithinBounds(entries: readonly ZipEntryData[], limits: XlsxReadL
   return true;
 }
 
+/** What exceljs would build of a sheet's grid: its rows and cells (empty ones too), and whether one is past `maxColumnsRead`. */
+interface SheetGrid {
+  rows: number;
+  cells: number;
+  tooWide: boolean;
+}
+
+/** A sheet's grid, counted until it passes a bound (the counts past it do not matter). */
+function gridOf(xml: string, limits: XlsxReadLimits): SheetGrid {
+  const grid: SheetGrid = { rows: 0, cells: 0, tooWide: false };
+  const sheetData = sheetDataOf(xml);
+  for (const row of sheetData ? rowsOf(xml, sheetData.start, sheetData.end) : []) {
+    grid.rows += 1;
+    if (grid.rows > limits.maxRowsRead) return grid;
+    for (const cell of cellsOf(row.content)) {
+      grid.cells += 1;
+      if (cell.column > limits.maxColumnsRead) grid.tooWide = true;
+      if (grid.tooWide || grid.cells > limits.maxCellsRead) return grid;
+    }
+  }
+  return grid;
+}
+
 /** Whether exceljs can re-open these bytes (which passed the ZIP guard) as they are within the bounds. */
 export async function xlsxWithinBounds(bytes: Uint8Array, limits: XlsxReadLimits): Promise<boolean> {
-  return entriesWithinBounds(await inflateEntries(bytes, limits.maxUncompressedBytes), limits);
+  return entriesWithinBounds(scannedEntries(await inflatedEntries(bytes, limits.maxUncompressedBytes)), limits);
 }
 
-const EMPTY_WORKSHEET = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">';
+// ── Reading ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** A workbook read, with whether exceljs may load it whole (for annotating); or the cell bound it passed. */
+export type XlsxReading = { ok: true; workbook: WorkbookData; withinBounds: boolean } | { ok: false; exceeded: 'cells' };
 
 /**
- * A worksheet holding only what reading needs, up to the bounds: the cells with content (value, inline
- * string, formula) of the first `maxRowsRead` rows that have some, no cell past `maxColumnsRead`, and the
- * merged ranges within them; no column definitions, validations or anything else. Null when its cells
- * would take the workbook past `maxCellsRead`.
+ * Reads the inflated entries of an .xlsx/.xlsm (throws on XML it cannot make sense of). Per sheet, the
+ * first `maxRowsRead` rows that have a value, up to `maxColumnsRead` columns; a workbook whose cells with
+ * a value (in those rows and columns, on every sheet) pass `maxCellsRead` is not read at all, so that a
+ * roster is never taken for shorter than it is. Hidden sheets count, and are not returned.
  */
-function worksheetForReading(xml: string, limits: XlsxReadLimits, spent: { cells: number; mergedCells: number }): string | null {
-  const root = openTag('worksheet').exec(xml)?.[0];
-  if (root?.endsWith('/>')) return root;
-  const parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', root ?? EMPTY_WORKSHEET, '<sheetData>'];
-  const sheetData = sheetDataOf(xml);
-  let rows = 0;
-  let lastRow = 0;
-  for (const row of sheetData ? rowsOf(xml, sheetData.start, sheetData.end) : []) {
-    if (rows >= limits.maxRowsRead) break;
-    const cells: string[] = [];
-    for (const cell of cellsOf(row.content)) {
-      if (!cell.hasContent || cell.column > limits.maxColumnsRead) continue;
-      spent.cells += 1;
-      if (spent.cells > limits.maxCellsRead) return null;
-      cells.push(row.content.slice(cell.start, cell.end));
-    }
-    if (cells.length === 0) continue;
-    rows += 1;
-    lastRow = row.number;
-    parts.push(row.tag, ...cells, '</row>');
+export function readXlsxEntries(entries: readonly InflatedEntry[], limits: XlsxReadLimits): XlsxReading {
+  const scanned = scannedEntries(entries);
+  const byPath = new Map(scanned.map((entry) => [entry.path, entry]));
+  const markupAt = (path: string) => {
+    const entry = byPath.get(path);
+    if (!entry) return '';
+    const markup = entry.markup();
+    // exceljs refuses a part that is not XML at all; so does reading (FILE_CORRUPT), whatever else it finds.
+    if (!LOOKS_LIKE_XML.test(markup)) throw new SyntaxError('not XML');
+    return markup;
+  };
+  const workbookXml = markupAt(WORKBOOK_ENTRY);
+  const context: ReadingContext = {
+    sharedStrings: sharedStringsOf(entries.find((entry) => entryPath(entry.name) === SHARED_STRINGS_ENTRY)?.data),
+    numberFormats: numberFormatsOf(markupAt(STYLES_ENTRY)),
+    date1904: DATE_1904.test(workbookXml),
+    limits,
+  };
+  const visible = visibleSheetPaths(workbookXml, markupAt(WORKBOOK_RELS_ENTRY));
+  const spent = { cells: 0 };
+  const sheetsByPath = new Map<string, SheetRow[]>();
+  // Counted while reading, so that telling whether exceljs may load the workbook costs no second pass.
+  const grids = new Map<string, SheetGrid>();
+  for (const entry of scanned) {
+    if (!WORKSHEET_ENTRY.test(entry.path)) continue;
+    const grid: SheetGrid = { rows: 0, cells: 0, tooWide: false };
+    const rows = readWorksheet(markupAt(entry.path), context, spent, visible.has(entry.path), grid);
+    if (rows === null) return { ok: false, exceeded: 'cells' };
+    sheetsByPath.set(entry.path, rows);
+    grids.set(entry.path, grid);
   }
-  parts.push('</sheetData>');
-  const merges: string[] = [];
-  for (const reference of attributeValues(xml, 'mergeCell', 'ref')) {
-    const range = rangeOf(reference);
-    if (!range || range.bottom > lastRow || range.right > limits.maxColumnsRead || merges.length >= MAX_MERGED_RANGES) continue;
-    if (spent.mergedCells + areaOf(range) > limits.maxCellsRead) continue;
-    spent.mergedCells += areaOf(range);
-    merges.push(`<mergeCell ref="${reference}"/>`);
+  const sheets: SheetData[] = [];
+  for (const [path, name] of visible) {
+    const rows = sheetsByPath.get(path);
+    if (rows) sheets.push({ name, rows });
   }
-  if (merges.length > 0) parts.push(`<mergeCells count="${merges.length}">`, ...merges, '</mergeCells>');
-  parts.push('</worksheet>');
-  return parts.join('');
+  return { ok: true, workbook: { format: 'xlsx', sheets }, withinBounds: entriesWithinBounds(scanned, limits, grids) };
 }
 
-/** The bytes exceljs may load for reading: these, or a copy cut down to the bounds; null past `maxCellsRead`. */
-async function boundedForReading(bytes: Uint8Array, limits: XlsxReadLimits): Promise<Uint8Array | null> {
-  const entries = await inflateEntries(bytes, limits.maxUncompressedBytes);
-  if (entriesWithinBounds(entries, limits)) return bytes;
-  const spent = { cells: 0, mergedCells: 0 };
-  const bounded: ZipEntryData[] = [];
-  for (const { name, data } of entries) {
-    const path = entryPath(name);
-    if (WORKSHEET_ENTRY.test(path)) {
-      const worksheet = worksheetForReading(markupOf(data), limits, spent);
-      if (worksheet === null) return null;
-      bounded.push({ name, data: Buffer.from(worksheet, 'latin1') });
-    } else if (path === WORKBOOK_ENTRY) {
-      bounded.push({ name, data: Buffer.from(markupOf(data).replace(DEFINED_NAMES, ''), 'latin1') });
-    } else {
-      bounded.push({ name, data });
+const SHARED_STRINGS_ENTRY = 'xl/sharedStrings.xml';
+/** Markup from its first character to its last (a byte-order mark and white space aside). */
+const LOOKS_LIKE_XML = /^(?:\u00ef\u00bb\u00bf|\ufeff)?\s*<[\s\S]*>\s*$/;
+const STYLES_ENTRY = 'xl/styles.xml';
+const WORKBOOK_RELS_ENTRY = 'xl/_rels/workbook.xml.rels';
+/** exceljs reads `date1904="1"` and nothing else as the 1904 date system. */
+const DATE_1904 = /<workbookPr(?=[\s/>])(?:[^>"']|"[^"]*"|'[^']*')*\sdate1904\s*=\s*["']1["']/;
+
+interface ReadingContext {
+  sharedStrings: string[];
+  /** Number format per cell style index (`s`), where the style has one. */
+  numberFormats: (string | undefined)[];
+  date1904: boolean;
+  limits: XlsxReadLimits;
+}
+
+/** XML text as JavaScript text: UTF-8 bytes (held as latin1), line ends as an XML parser gives them, entities. */
+function xmlText(latin1: string): string {
+  // Any byte past ASCII means UTF-8 to decode.
+  return unicodeXmlText(/[\u0080-\u00ff]/.test(latin1) ? Buffer.from(latin1, 'latin1').toString('utf8') : latin1);
+}
+
+/** XML text already decoded from UTF-8: line ends as an XML parser gives them, entities. */
+function unicodeXmlText(text: string): string {
+  return decodeEntities(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text);
+}
+
+const ENTITY = /&(?:#(\d+)|#x([0-9a-fA-F]+)|(lt|gt|amp|quot|apos));/g;
+const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(ENTITY, (whole, decimal: string | undefined, hex: string | undefined, name: string | undefined) => {
+    if (name) return NAMED_ENTITIES[name] ?? whole;
+    const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex ?? '', 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+/** exceljs decodes the five named entities once more in a `t="str"` value (`utils.xmlDecode`). */
+const NAMED_ENTITY = /&(lt|gt|amp|quot|apos);/g;
+const decodeNamedEntities = (text: string) => (text.includes('&') ? text.replace(NAMED_ENTITY, (_, name: string) => NAMED_ENTITIES[name] ?? '') : text);
+
+const TEXT_ELEMENT = /<t(?:\s(?:[^>"']|"[^"]*"|'[^']*')*)?(?:\/>|>([\s\S]*?)<\/t>)/g;
+const PHONETIC_RUN = /<rPh(?=[\s/>])(?:[^>"']|"[^"]*"|'[^']*')*(?:\/>|>[\s\S]*?<\/rPh>)/g;
+
+/**
+ * The text of a string item (`<si>` or `<is>`): its `<t>` runs, without phonetic guides, as exceljs joins
+ * them. `decode` turns the raw text into JavaScript text (from latin1-held UTF-8, or from Unicode).
+ */
+function runsText(xml: string, decode: (raw: string) => string = xmlText): string {
+  const withoutPhonetics = xml.includes('<rPh') ? xml.replace(PHONETIC_RUN, '') : xml;
+  let text = '';
+  for (const match of withoutPhonetics.matchAll(TEXT_ELEMENT)) text += match[1] ?? '';
+  return decode(text);
+}
+
+const STRING_ITEM = /<si(?=[\s/>])(?:[^>"']|"[^"]*"|'[^']*')*(?:\/>|>([\s\S]*?)<\/si>)/g;
+
+/** The shared strings, their XML decoded from UTF-8 once (thousands of names, nearly all non-ASCII). */
+function sharedStringsOf(data: Buffer | undefined): string[] {
+  if (!data) return [];
+  const xml = plainMarkup(data.toString('utf8'));
+  if (!LOOKS_LIKE_XML.test(xml)) throw new SyntaxError('not XML');
+  const strings: string[] = [];
+  for (const match of xml.matchAll(STRING_ITEM)) strings.push(runsText(match[1] ?? '', unicodeXmlText));
+  return strings;
+}
+
+/** Excel's built-in number formats that exceljs (4.4) takes for dates (the others never make a date). */
+const BUILT_IN_DATE_FORMATS: Readonly<Record<number, string>> = {
+  14: 'mm-dd-yy',
+  15: 'd-mmm-yy',
+  16: 'd-mmm',
+  17: 'mmm-yy',
+  18: 'h:mm AM/PM',
+  19: 'h:mm:ss AM/PM',
+  20: 'h:mm',
+  21: 'h:mm:ss',
+  22: 'm/d/yy "h":mm',
+  45: 'mm:ss',
+  46: '[h]:mm:ss',
+  47: 'mmss.0',
+};
+/** Built-in formats that matter besides dates: "0" (a zero-pad format of width one). */
+const BUILT_IN_FORMATS: Readonly<Record<number, string>> = { 1: '0', ...BUILT_IN_DATE_FORMATS };
+
+const CELL_FORMATS = /<cellXfs(?=[\s/>])(?:[^>"']|"[^"]*"|'[^']*')*(?:\/>|>([\s\S]*?)<\/cellXfs>)/;
+const numberFormatIdAttribute = attributeReader('numFmtId');
+const formatCodeAttribute = attributeReader('formatCode');
+
+/** Each cell style's number format, as exceljs resolves it: the file's own formats, then the built-in ones. */
+function numberFormatsOf(xml: string): (string | undefined)[] {
+  const custom = new Map<number, string>();
+  for (const match of xml.matchAll(openTag('numFmt'))) {
+    const id = Number.parseInt(numberFormatIdAttribute(match[1] ?? '') ?? '', 10);
+    const code = formatCodeAttribute(match[1] ?? '');
+    if (Number.isInteger(id) && code !== undefined) custom.set(id, xmlText(code));
+  }
+  const formats: (string | undefined)[] = [];
+  for (const match of (CELL_FORMATS.exec(xml)?.[1] ?? '').matchAll(openTag('xf'))) {
+    const id = Number.parseInt(numberFormatIdAttribute(match[1] ?? '') ?? '', 10);
+    formats.push(id ? (custom.get(id) ?? BUILT_IN_FORMATS[id]) : undefined);
+  }
+  return formats;
+}
+
+/** exceljs's test for a date format: a date or time letter outside quotes and brackets. */
+function isDateFormat(format: string | undefined): boolean {
+  return format !== undefined && /[ymdhMsb]+/.test(format.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
+}
+
+/** exceljs's conversion of a date serial (it coerces whatever the cell held). */
+function excelDate(value: number | string | boolean, date1904: boolean): Date {
+  return new Date(Math.round((Number(value) - 25569 + (date1904 ? 1462 : 0)) * 24 * 3600 * 1000));
+}
+
+const nameAttribute = attributeReader('name');
+const stateAttribute = attributeReader('state');
+const relationshipIdAttribute = attributeReader('r:id');
+const idAttribute = attributeReader('Id');
+const targetAttribute = attributeReader('Target');
+
+/** The visible sheets' entry paths and names, in tab order (how exceljs ties workbook.xml to the entries). */
+function visibleSheetPaths(workbookXml: string, relsXml: string): Map<string, string> {
+  const targets = new Map<string, string>();
+  for (const match of relsXml.matchAll(openTag('Relationship'))) {
+    const id = idAttribute(match[1] ?? '');
+    const target = targetAttribute(match[1] ?? '');
+    if (id !== undefined && target !== undefined && !targets.has(id)) targets.set(id, xmlText(target));
+  }
+  const sheets = new Map<string, string>();
+  for (const match of workbookXml.matchAll(openTag('sheet'))) {
+    const attributes = match[1] ?? '';
+    const target = targets.get(xmlText(relationshipIdAttribute(attributes) ?? ''));
+    if (target === undefined) continue;
+    const state = stateAttribute(attributes);
+    if (state !== undefined && state !== 'visible') continue;
+    const path = `xl/${target.replace(/^(\s|\/xl\/)+/, '')}`;
+    if (!sheets.has(path)) sheets.set(path, xmlText(nameAttribute(attributes) ?? ''));
+  }
+  return sheets;
+}
+
+/** The cells a merged range hides (all but its top-left one), by row, within the bounds. */
+type HiddenByMerge = Map<number, { left: number; right: number; masterColumn: number }[]>;
+
+function mergedRangesOf(xml: string, limits: XlsxReadLimits): HiddenByMerge {
+  const hidden: HiddenByMerge = new Map();
+  let ranges = 0;
+  let cells = 0;
+  for (const reference of attributeValues(xml, 'mergeCell', 'ref')) {
+    const range = rangeOf(reference);
+    if (!range || ranges >= MAX_MERGED_RANGES) continue;
+    // Only rows and columns that can be read matter; a range past the cell bound is left out, not expanded.
+    const bottom = Math.min(range.bottom, range.top + limits.maxRowsRead * 2);
+    const right = Math.min(range.right, limits.maxColumnsRead);
+    if (right < range.left) continue;
+    const area = (bottom - range.top + 1) * (right - range.left + 1);
+    if (cells + area > limits.maxCellsRead) continue;
+    ranges += 1;
+    cells += area;
+    for (let row = range.top; row <= bottom; row++) {
+      const list = hidden.get(row) ?? [];
+      list.push({ left: range.left, right, masterColumn: row === range.top ? range.left : 0 });
+      hidden.set(row, list);
     }
   }
-  return storedZip(bounded);
+  return hidden;
+}
+
+const typeAttribute = attributeReader('t');
+const styleAttribute = attributeReader('s');
+const FORMULA = /<f(?=[\s/>])/;
+const VALUE = /<v(?:\s(?:[^>"']|"[^"]*"|'[^']*')*)?>([\s\S]*?)<\/v>/;
+const INLINE_STRING = /<is(?:\s(?:[^>"']|"[^"]*"|'[^']*')*)?>([\s\S]*?)<\/is>/;
+
+/**
+ * One cell's value as exceljs 4.4 `load` gives it (cell-xform.js), then as `cellOf` shows it: the type
+ * attribute decides, a number in a date format is a date, a formula gives its cached result.
+ */
+function cellValueOf(inner: string, attributes: string, context: ReadingContext): Cell | null {
+  const type = typeAttribute(attributes);
+  const styleIndex = Number.parseInt(styleAttribute(attributes) ?? '', 10);
+  const numFmt = styleIndex ? context.numberFormats[styleIndex] : undefined;
+  const rawValue = VALUE.exec(inner)?.[1];
+  // exceljs ignores an empty <v></v> (no text event).
+  const value = rawValue ? xmlText(rawValue) : undefined;
+  if (FORMULA.test(inner)) {
+    if (value === undefined) return null;
+    const result: number | string | boolean | { error: string } =
+      type === 'str' ? decodeNamedEntities(value) : type === 'b' ? Number.parseInt(value, 10) !== 0 : type === 'e' ? { error: value } : Number.parseFloat(value);
+    const plain = isDateFormat(numFmt) ? dateCell(excelDate(typeof result === 'object' ? Number.NaN : result, context.date1904)) : plainResult(result, numFmt);
+    return plain && plain.text.trim() !== '' ? { ...plain, formula: true } : null;
+  }
+  let cell: Cell | null;
+  switch (type) {
+    case 's': {
+      if (value === undefined) return null;
+      const text = context.sharedStrings[Number.parseInt(value, 10)];
+      // exceljs fails on a shared string that does not exist: so does reading (FILE_CORRUPT).
+      if (text === undefined) throw new RangeError('shared string out of range');
+      cell = { text, numeric: false };
+      break;
+    }
+    case 'str':
+      cell = value === undefined ? null : { text: decodeNamedEntities(value), numeric: false };
+      break;
+    case 'inlineStr': {
+      const inline = INLINE_STRING.exec(inner)?.[1];
+      cell = inline === undefined ? (value === undefined ? null : { text: value, numeric: false }) : { text: runsText(inline), numeric: false };
+      break;
+    }
+    case 'b':
+      cell = value === undefined ? null : { text: Number.parseInt(value, 10) !== 0 ? 'TRUE' : 'FALSE', numeric: false };
+      break;
+    case 'e':
+      cell = value === undefined ? null : { text: value, numeric: false };
+      break;
+    default: {
+      if (value === undefined) return null;
+      const number = Number.parseFloat(value);
+      cell = isDateFormat(numFmt) ? dateCell(excelDate(number, context.date1904)) : { text: formatNumber(number, numFmt), numeric: true };
+    }
+  }
+  return cell && cell.text.trim() !== '' ? cell : null;
+}
+
+function dateCell(date: Date): Cell | null {
+  const text = formatDate(date);
+  return text ? { text, numeric: false } : null;
+}
+
+function plainResult(result: number | string | boolean | { error: string }, numFmt: string | undefined): Cell {
+  if (typeof result === 'number') return { text: formatNumber(result, numFmt), numeric: true };
+  if (typeof result === 'string') return { text: result, numeric: false };
+  if (typeof result === 'boolean') return { text: result ? 'TRUE' : 'FALSE', numeric: false };
+  return { text: result.error, numeric: false };
+}
+
+/**
+ * One worksheet's rows within the bounds; null when its cells with a value take the workbook's count
+ * (`spent`) past `maxCellsRead`. `read` false: counted only (a hidden sheet). `grid` gets the sheet's
+ * grid as `gridOf` counts it (as far as reading went: past `maxRowsRead` rows it stops, out of bounds).
+ */
+function readWorksheet(xml: string, context: ReadingContext, spent: { cells: number }, read: boolean, grid: SheetGrid): SheetRow[] | null {
+  const { limits } = context;
+  const sheetData = sheetDataOf(xml);
+  if (!sheetData) return [];
+  const hidden: HiddenByMerge = read ? mergedRangesOf(xml, limits) : new Map();
+  const rows: SheetRow[] = [];
+  let rowsWithContent = 0;
+  for (const row of rowsOf(xml, sheetData.start, sheetData.end)) {
+    grid.rows += 1;
+    const spans: CellSpan[] = [];
+    for (const cell of cellsOf(row.content)) {
+      grid.cells += 1;
+      if (cell.column > limits.maxColumnsRead) grid.tooWide = true;
+      else if (cell.hasContent) spans.push(cell);
+    }
+    if (spans.length === 0) continue;
+    rowsWithContent += 1;
+    if (rowsWithContent > limits.maxRowsRead) break;
+    spent.cells += spans.length;
+    if (spent.cells > limits.maxCellsRead) return null;
+    if (!read || rows.length >= limits.maxRowsRead) continue;
+    const merges = hidden.get(row.number);
+    const cells: (Cell | null)[] = [];
+    for (const span of spans) {
+      if (merges?.some((merge) => span.column >= merge.left && span.column <= merge.right && span.column !== merge.masterColumn)) continue;
+      const cell = cellValueOf(row.content.slice(span.innerStart, span.innerEnd), span.attributes, context);
+      if (!cell) continue;
+      while (cells.length < span.column - 1) cells.push(null);
+      cells[span.column - 1] = cell;
+    }
+    if (cells.length > 0) rows.push({ row: row.number, cells });
+  }
+  return rows;
 }

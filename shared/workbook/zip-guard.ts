@@ -6,7 +6,8 @@
  *    uncompressed total over the limit, and returns the entry names (used to tell xlsx from docx or ods).
  * 2. `verifyZipInflation` inflates every entry in streaming, discarding the output, with a running counter:
  *    it stops as soon as one entry inflates beyond the size it declared or the total passes the limit.
- *    Only then may exceljs (which inflates everything into memory) load the file.
+ *    Only then may exceljs (which inflates everything into memory) load the file. `inflateZipWithin` runs
+ *    the same checks and keeps what it inflated, for the reader: a file is inflated once to be read.
  */
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
@@ -86,11 +87,24 @@ export async function readZipDirectory(bytes: Uint8Array, limits: ZipLimits): Pr
   }
 }
 
-/** Phase 2: inflate every entry, keeping only a byte count, and stop at the first sign of a bomb. */
-export async function verifyZipInflation(bytes: Uint8Array, limits: ZipLimits): Promise<ZipVerification> {
+/** One ZIP entry's name and inflated content. */
+export interface InflatedEntry {
+  name: string;
+  data: Buffer;
+}
+
+export type ZipInflation = { ok: true; uncompressedBytes: number; entries: InflatedEntry[] } | ZipRefusal;
+
+/**
+ * Inflates every file entry with a running count, and stops at the first sign of a bomb: an entry that
+ * inflates past the size it declared, or a total past the limit. `keep` keeps the inflated entries (never
+ * more than the limit in all), so that the reader parses them without inflating the file again.
+ */
+async function inflateWithin(bytes: Uint8Array, limits: ZipLimits, keep: boolean): Promise<ZipInflation> {
   const zip = await openZip(bytes);
   if (!zip) return CORRUPT;
   let total = 0;
+  const entries: InflatedEntry[] = [];
   try {
     if (zip.entryCount > limits.maxEntries) return tooLarge(limits);
     for await (const entry of zip.eachEntry()) {
@@ -98,6 +112,7 @@ export async function verifyZipInflation(bytes: Uint8Array, limits: ZipLimits): 
       if (!entry.canDecodeFileData()) return CORRUPT;
       if (total + entry.uncompressedSize > limits.maxUncompressedBytes) return tooLarge(limits);
       const stream: Readable = await zip.openReadStreamPromise(entry);
+      const chunks: Buffer[] = [];
       let entryBytes = 0;
       try {
         for await (const chunk of stream) {
@@ -106,18 +121,31 @@ export async function verifyZipInflation(bytes: Uint8Array, limits: ZipLimits): 
           total += length;
           // An entry that inflates past its declared size is lying about itself: a bomb, not a spreadsheet.
           if (entryBytes > entry.uncompressedSize || total > limits.maxUncompressedBytes) return tooLarge(limits);
+          if (keep) chunks.push(chunk as Buffer);
         }
       } finally {
         stream.destroy();
       }
       if (entryBytes !== entry.uncompressedSize) return CORRUPT;
+      if (keep && !entry.fileName.endsWith('/')) entries.push({ name: entry.fileName, data: Buffer.concat(chunks, entryBytes) });
     }
-    return { ok: true, uncompressedBytes: total };
+    return { ok: true, uncompressedBytes: total, entries };
   } catch {
     return CORRUPT;
   } finally {
     zip.close();
   }
+}
+
+/** Phase 2: inflate every entry, keeping only a byte count, and stop at the first sign of a bomb. */
+export async function verifyZipInflation(bytes: Uint8Array, limits: ZipLimits): Promise<ZipVerification> {
+  const inflated = await inflateWithin(bytes, limits, false);
+  return inflated.ok ? { ok: true, uncompressedBytes: inflated.uncompressedBytes } : inflated;
+}
+
+/** Phase 2 for a file that will be read: the same checks, and the inflated entries kept for the reader. */
+export function inflateZipWithin(bytes: Uint8Array, limits: ZipLimits): Promise<ZipInflation> {
+  return inflateWithin(bytes, limits, true);
 }
 
 /** The content of one (small) entry, or null when it is absent, larger than `maxBytes` or unreadable. */
