@@ -4,8 +4,7 @@
  * reader, the table search by labels, the Vietnamese ID and phone rules. What needs the store (which unit a
  * person belongs to) happens when the file is processed (`pipeline/results.ts`).
  */
-import { RESULTS_TABLE, TITLE_MONTH } from './forms/results.js';
-import { MAX_ACCOUNTS_PER_MONTH } from './forms/results.js';
+import { MAX_ACCOUNTS_PER_MONTH, RESULTS_TABLE, TITLE_MONTH } from './forms/results.js';
 import { FOOTER_TITLES, PLACE_AND_DATE_LINE } from './forms/roster.js';
 import type { IssueCode, IssueParams } from './issues.js';
 import { type Issue, type IssueColumn, makeIssue, type SkippedRow, type TableLocation } from './verdict.js';
