@@ -149,7 +149,7 @@ describe('at-least-once delivery', () => {
         capture.mockRestore();
         vi.unstubAllEnvs();
       }
-      expect(printed.join('')).toMatch(/Có 1 tệp tải lên chưa kiểm tra được sau 5 lần thử[^]*Huyện Vĩnh Thạnh, mã tải lên [a-z0-9]+/);
+      expect(printed.join('')).toMatch(/Có 1 tệp tải lên chưa kiểm tra được sau 5 lần thử[\s\S]*Huyện Vĩnh Thạnh, mã tải lên [a-z0-9]+/);
     } finally {
       await s.stop();
     }
