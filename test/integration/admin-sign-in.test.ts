@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { API_ERRORS, type ApiErrorCode } from '../../functions/api/errors.js';
 import { createApiApp } from '../../functions/api/app.js';
 import { SESSION_COOKIE, SIGN_IN_LINK_TTL_MS, SESSION_TTL_MS } from '../../shared/admin/session.js';
+import { parseAdminSettings } from '../../shared/admin/settings.js';
 import { tokenOf, useLocalStack } from '../support/local-stack.js';
 import { adminApi, clearInbox, exchange, inbox, mailsTo, signIn, signInLinkOf } from './admin-support.js';
 
@@ -148,6 +149,15 @@ describe('the session', () => {
     } finally {
       clock = start;
     }
+  });
+
+  it('ends when the address is taken off the allow-list', async () => {
+    const client = await signIn(stack.current, OTHER_STAFF);
+    expect((await adminApi(stack.current, client, '/session')).status).toBe(200);
+    const config = stack.current.deps.config;
+    const narrowed = createApiApp({ ...stack.current.deps, config: { ...config, admin: { ...(config.admin ?? parseAdminSettings({})), centreEmails: [STAFF] } } });
+    const answer = await narrowed.request(`${stack.current.baseUrl}/api/admin/session`, { headers: { cookie: client.cookie } });
+    expect(answer.status).toBe(401);
   });
 
   it('refuses a cookie altered by hand', async () => {

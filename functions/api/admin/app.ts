@@ -41,7 +41,7 @@ import {
   SESSION_COOKIE,
   SESSION_TTL_MS,
 } from '../../../shared/admin/session.js';
-import { type AdminSettings, parseAdminSettings } from '../../../shared/admin/settings.js';
+import { type AdminSettings, isCentreEmail, parseAdminSettings } from '../../../shared/admin/settings.js';
 import { completeSignIn, requestSignIn } from '../../../shared/admin/sign-in.js';
 import { unitsOverview } from '../../../shared/admin/units.js';
 import { safeError } from '../../../shared/logger.js';
@@ -158,7 +158,8 @@ export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}
   // ── Everything else: a session, and the CSRF token on state changes ──────────────────────────────────
   const requireSession = createMiddleware<AdminEnv>(async (c, next) => {
     const session = readSession(deps.tokenSecret, getCookie(c, SESSION_COOKIE), deps.now());
-    if (!session) throw new AdminRefusal('sign-in-required');
+    // An address taken off the allow-list loses its open sessions at once, not after 8 hours.
+    if (!session || !isCentreEmail(settings, session.email)) throw new AdminRefusal('sign-in-required');
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !isValidCsrfToken(deps.tokenSecret, session, c.req.header(CSRF_HEADER))) {
       throw new AdminRefusal('csrf');
     }
