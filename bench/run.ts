@@ -1,79 +1,282 @@
 /**
- * `npm run bench`: how validation time and memory grow with the number of rows, measured side by side in
- * one run on this machine. Each case runs in a fresh child process (so peak memory is its own), three
- * times; the median is kept. What matters is the ratio column: proportionate means 10× the rows cost
- * about 10× the time, and memory grows by the data, not by a constant factor of it.
+ * `npm run bench [-- --quick]`: is anything slow? Every figure is a ratio to a floor measured in the same run
+ * on the same machine (absolute times drift 3–5× here with the load): validate against a bare exceljs
+ * `load` and its streaming reader; ingestion against a bare BatchWriteItem loop; upload-to-verdict against
+ * validate plus bare writes; each function bundle's cold import against an empty module; the CLI against
+ * `node -e 0`. Cases and their floors run interleaved (round after round, never all of one then all of the
+ * other), each in a fresh process, ≥ 5 rounds (3 with --quick); the table shows the median ratio and the
+ * spread (lowest–highest) of the per-round ratios, cold (first call in the process) and warm (second call).
+ * The figures also go to bench/results.json for comparison between commits; `--only=validate,cli` measures
+ * only the rows whose subject starts so (and their floors), into bench/results.validate-cli.json. docs/PERFORMANCE.md says
+ * what each row means.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCsv, buildRosterXlsx } from '../test/support/workbooks.js';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { ESM_REQUIRE_BANNER } from '../infra/constructs/intake-function.js';
+import type { ChildMeasure } from './child.js';
+import { benchPeople, benchRoster } from './rows.js';
 
-const SIZES = [2_000, 10_000, 20_000] as const;
-const RUNS = 3;
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const QUICK = process.argv.includes('--quick');
+/** `--only=validate,import`: the rows whose subject starts with one of these (and their floors), for a quicker look. */
+const ONLY = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',')
+  .filter(Boolean);
+const ROUNDS = QUICK ? 3 : 5;
+const ENV = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NODE_NO_WARNINGS: '1' };
 
-type Measure = { ms: number; peakRssMb: number; baselineRssMb: number; rows: number; accepted: boolean };
+// ── Running things ────────────────────────────────────────────────────────────────────────────────────
 
-function officials(n: number): (string | number)[][] {
-  return Array.from({ length: n }, (_, i) => [
-    i + 1,
-    'Nguyễn Thị Hoà',
-    i % 3 === 0 ? 'BPMC huyện Phù Cát' : i % 3 === 1 ? 'Bộ phận một cửa xã Cát Hanh' : 'X. Cát Tài',
-    `05218${i % 10}${String(i).padStart(6, '0')}`,
-    `091${String(i).padStart(7, '0')}`,
-  ]);
+/** One measured thing: a child-process measurement, or a whole process timed from outside. */
+interface Subject {
+  id: string;
+  run(): ChildMeasure;
 }
 
-function measure(file: string): Measure {
-  const runs = Array.from({ length: RUNS }, () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/validate-once.ts', file, '548'], {
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      encoding: 'utf8',
-    });
-    return JSON.parse(out) as Measure;
-  });
-  runs.sort((a, b) => a.ms - b.ms);
-  const median = runs[Math.floor(RUNS / 2)];
-  if (!median?.accepted) throw new Error(`bench file ${file} was not accepted`);
-  return median;
+function child(id: string, ...args: string[]): Subject {
+  return {
+    id,
+    run: () => {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'bench/child.ts', ...args], { cwd: ROOT, env: ENV, encoding: 'utf8', maxBuffer: 1 << 24 });
+      if (result.status !== 0) throw new Error(`${id}: ${result.stderr}`);
+      return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as ChildMeasure;
+    },
+  };
+}
+
+/** A whole process, timed from spawn to exit: what the centre's staff wait for. */
+function wholeProcess(id: string, command: string, args: string[], expectedStatus = 0): Subject {
+  return {
+    id,
+    run: () => {
+      const started = performance.now();
+      const result = spawnSync(command, args, { cwd: ROOT, env: ENV, encoding: 'utf8', maxBuffer: 1 << 26 });
+      const ms = performance.now() - started;
+      if (result.status !== expectedStatus) throw new Error(`${id} exited ${result.status}: ${result.stderr}`);
+      return { coldMs: ms, warmMs: null, peakAddedMb: 0 };
+    },
+  };
+}
+
+/**
+ * A fresh plain-node process that imports one module and exits, timed from outside: what a Lambda cold
+ * start adds before the first event (the empty module's process is the floor: Node's own start).
+ */
+function coldImport(id: string, file: string, env: Record<string, string>): Subject {
+  const script = `await import(${JSON.stringify(pathToFileURL(file).href)});`;
+  return {
+    id,
+    run: () => {
+      const started = performance.now();
+      const result = spawnSync(process.execPath, [...(env.NODE_OPTIONS ? [env.NODE_OPTIONS] : []), '--input-type=module', '-e', script], {
+        cwd: ROOT,
+        env: { ...ENV, ...env, NODE_OPTIONS: '' },
+        encoding: 'utf8',
+      });
+      const ms = performance.now() - started;
+      if (result.status !== 0) throw new Error(`${id}: ${result.stderr}`);
+      return { coldMs: ms, warmMs: null, peakAddedMb: 0 };
+    },
+  };
+}
+
+// ── What is compared with what ────────────────────────────────────────────────────────────────────────
+
+interface Row {
+  label: string;
+  subject: string;
+  floor: string;
+  /** The issue's target for the cold ratio, if it sets one. */
+  target?: number;
+  /** Compare peak memory too (added MB of the subject, and its ratio to the floor's). */
+  memory?: boolean;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'motcua-bench-'));
+const results: Record<string, ChildMeasure[]> = {};
+
 try {
-  const results: { format: string; rows: number; bytes: number; m: Measure }[] = [];
-  for (const format of ['xlsx', 'csv'] as const) {
-    for (const size of SIZES) {
-      const rows = officials(size);
-      const header = ['STT', 'Họ và tên', 'Đơn vị', 'CMND/CCCD', 'Số điện thoại'];
-      const bytes = format === 'xlsx' ? await buildRosterXlsx({ sender: 'UBND huyện Phù Cát', rows }) : buildCsv([header, ...rows], { quote: 'text' });
-      const file = join(dir, `roster-${size}.${format}`);
-      writeFileSync(file, bytes);
-      results.push({ format, rows: size, bytes: bytes.length, m: measure(file) });
+  process.stderr.write(`bench: preparing files and bundles in ${dir}\n`);
+  const files = {
+    small: join(dir, 'roster-10.xlsx'),
+    r200: join(dir, 'roster-200.xlsx'),
+    r1k: join(dir, 'roster-1000.xlsx'),
+    r20k: join(dir, 'roster-20000.xlsx'),
+    r20kOnePhone: join(dir, 'roster-20000-one-phone.xlsx'),
+  };
+  writeFileSync(files.small, await benchRoster(benchPeople(10)));
+  writeFileSync(files.r200, await benchRoster(benchPeople(200)));
+  writeFileSync(files.r1k, await benchRoster(benchPeople(1_000)));
+  writeFileSync(files.r20k, await benchRoster(benchPeople(20_000)));
+  writeFileSync(files.r20kOnePhone, await benchRoster(benchPeople(20_000, { onePhone: true })));
+
+  // The function bundles as CDK builds them (infra/constructs/intake-function.ts), inside the repository so
+  // that their `@aws-sdk/*` imports resolve from node_modules as they do from the Lambda runtime.
+  const bundleDir = join(ROOT, 'node_modules', '.cache', 'motcua-bench');
+  mkdirSync(bundleDir, { recursive: true });
+  const bundles: Record<string, string> = {};
+  for (const [name, entry] of [
+    ['api', 'functions/api/handler.ts'],
+    ['process-upload', 'functions/process-upload/handler.ts'],
+  ] as const) {
+    for (const sourceMap of [false, true]) {
+      const outfile = join(bundleDir, `${name}${sourceMap ? '-maps' : ''}.mjs`);
+      await esbuild.build({
+        absWorkingDir: ROOT,
+        entryPoints: [entry],
+        outfile,
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        minify: true,
+        keepNames: true,
+        sourcemap: sourceMap,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        banner: { js: ESM_REQUIRE_BANNER },
+        external: ['@aws-sdk/*'],
+        logLevel: 'error',
+      });
+      bundles[`${name}${sourceMap ? '-maps' : ''}`] = outfile;
     }
   }
+  const emptyModule = join(bundleDir, 'empty.mjs');
+  writeFileSync(emptyModule, 'export {};\n');
+  // What the handlers need at import time (configuration only; nothing is called).
+  const functionEnv = { TABLE_NAME: 'bench', BUCKET_NAME: 'bench', TOKEN_SECRET: 'b'.repeat(40), AWS_REGION: 'ap-southeast-1' };
+  const exceljsOnly = join(dir, 'exceljs-load.mjs');
+  writeFileSync(
+    exceljsOnly,
+    `import { readFileSync } from 'node:fs'; import { createRequire } from 'node:module';
+     const ExcelJS = createRequire(${JSON.stringify(join(ROOT, 'package.json'))})('exceljs');
+     await new ExcelJS.Workbook().xlsx.load(readFileSync(process.argv[2]));\n`,
+  );
+  // Built now, so that no round measures a first build.
+  const cliBuilt = spawnSync(process.execPath, ['cli/bundle-build.mjs'], { cwd: ROOT, env: ENV });
+  if (cliBuilt.status !== 0) throw new Error('cli bundle did not build');
 
-  const lines = ['format  rows     file KB   time ms   µs/row   time ×   peak MB   above baseline MB   memory ×'];
-  for (const r of results) {
-    const smallest = results.find((s) => s.format === r.format && s.rows === SIZES[0]);
-    if (!smallest) continue;
-    const above = r.m.peakRssMb - r.m.baselineRssMb;
-    const smallestAbove = smallest.m.peakRssMb - smallest.m.baselineRssMb;
-    lines.push(
+  const subjects: Subject[] = [
+    ...(['r1k', 'r20k', 'r20kOnePhone'] as const).flatMap((size) => [
+      child(`load:${size}`, 'load', files[size]),
+      child(`stream:${size}`, 'stream', files[size]),
+      child(`validate:${size}`, 'validate', files[size]),
+    ]),
+    child('ingest:200', 'ingest', '200'),
+    child('bare-writes:200', 'bare-writes', '200'),
+    child('ingest:2000', 'ingest', '2000'),
+    child('bare-writes:2000', 'bare-writes', '2000'),
+    child('verdict:200', 'verdict', files.r200),
+    child('validate-and-writes:200', 'validate-and-writes', files.r200),
+    child('verdict:20k', 'verdict', files.r20k, 'cold-only'),
+    child('validate-and-writes:20k', 'validate-and-writes', files.r20k, 'cold-only'),
+    coldImport('import:empty', emptyModule, {}),
+    coldImport('import:api', bundles.api ?? '', functionEnv),
+    coldImport('import:process-upload', bundles['process-upload'] ?? '', functionEnv),
+    coldImport('import:process-upload-maps', bundles['process-upload-maps'] ?? '', { ...functionEnv, NODE_OPTIONS: '--enable-source-maps' }),
+    wholeProcess('node-e-0', process.execPath, ['-e', '0']),
+    wholeProcess('cli-bundle:small', process.execPath, ['cli/bundle.mjs', 'validate', files.small, '--unit', '548', '--json']),
+    wholeProcess('npm-cli:small', 'npm', ['run', '--silent', 'cli', '--', 'validate', files.small, '--unit', '548', '--json']),
+    wholeProcess('tsx-cli:small', process.execPath, ['--import', 'tsx', 'cli/main.ts', 'validate', files.small, '--unit', '548', '--json']),
+    wholeProcess('node-exceljs-load:20k', process.execPath, [exceljsOnly, files.r20k]),
+    wholeProcess('npm-cli:20k', 'npm', ['run', '--silent', 'cli', '--', 'validate', files.r20k, '--unit', '548', '--json']),
+  ];
+
+  const allRows: Row[] = [
+    ...(
       [
-        r.format.padEnd(6),
-        String(r.rows).padStart(6),
-        (r.bytes / 1024).toFixed(0).padStart(11),
-        r.m.ms.toFixed(0).padStart(9),
-        ((r.m.ms * 1000) / r.rows).toFixed(0).padStart(8),
-        (r.m.ms / smallest.m.ms).toFixed(1).padStart(8),
-        r.m.peakRssMb.toFixed(0).padStart(9),
-        above.toFixed(0).padStart(19),
-        (above / smallestAbove).toFixed(1).padStart(10),
-      ].join(' '),
-    );
+        ['1,000 rows', 'r1k'],
+        ['20,000 rows', 'r20k'],
+        ['20,000 rows, one phone', 'r20kOnePhone'],
+      ] as const
+    ).flatMap(([label, size]) => [
+      { label: `validate ${label} / exceljs load`, subject: `validate:${size}`, floor: `load:${size}`, memory: true, ...(size === 'r20k' ? { target: 1.2 } : {}) },
+      { label: `validate ${label} / exceljs streaming reader`, subject: `validate:${size}`, floor: `stream:${size}`, memory: true },
+    ]),
+    { label: 'validate 20,000 rows, one phone / validate 20,000 rows', subject: 'validate:r20kOnePhone', floor: 'validate:r20k', target: 1.5 },
+    { label: 'ingest 200 rows with matching / bare BatchWriteItem', subject: 'ingest:200', floor: 'bare-writes:200' },
+    { label: 'ingest 2,000 rows with matching / bare BatchWriteItem', subject: 'ingest:2000', floor: 'bare-writes:2000', target: 1.5 },
+    { label: 'upload to verdict, 200 rows / validate + bare writes', subject: 'verdict:200', floor: 'validate-and-writes:200' },
+    { label: 'upload to verdict, 20,000 rows / validate + bare writes', subject: 'verdict:20k', floor: 'validate-and-writes:20k', target: 2 },
+    { label: 'cold import: api bundle / empty module', subject: 'import:api', floor: 'import:empty' },
+    { label: 'cold import: process-upload bundle / empty module', subject: 'import:process-upload', floor: 'import:empty', target: 4 },
+    { label: 'cold import: process-upload, --enable-source-maps / empty', subject: 'import:process-upload-maps', floor: 'import:empty' },
+    { label: 'CLI validate 10 rows: node cli/bundle.mjs / node -e 0', subject: 'cli-bundle:small', floor: 'node-e-0' },
+    { label: 'CLI validate 10 rows: npm run cli / node -e 0', subject: 'npm-cli:small', floor: 'node-e-0', target: 6 },
+    { label: 'CLI validate 10 rows: tsx cli/main.ts (before) / node -e 0', subject: 'tsx-cli:small', floor: 'node-e-0' },
+    { label: 'CLI validate 20,000 rows: npm run cli / node loading it with exceljs', subject: 'npm-cli:20k', floor: 'node-exceljs-load:20k', target: 1.6 },
+  ];
+  const selected = ONLY
+    ? new Set(allRows.filter((row) => ONLY.some((prefix) => row.subject.startsWith(prefix))).flatMap((row) => [row.subject, row.floor]))
+    : null;
+  const measured = selected ? subjects.filter((subject) => selected.has(subject.id)) : subjects;
+  for (let round = 1; round <= ROUNDS; round++) {
+    process.stderr.write(`bench: round ${round}/${ROUNDS}`);
+    for (const subject of measured) {
+      const runs = results[subject.id] ?? [];
+      runs.push(subject.run());
+      results[subject.id] = runs;
+      process.stderr.write('.');
+    }
+    process.stderr.write('\n');
   }
-  process.stdout.write(`validate(): ${RUNS} runs per case, median; × columns are against ${SIZES[0]} rows of the same format\n${lines.join('\n')}\n`);
+
+  const rows = allRows.filter((row) => results[row.subject] && results[row.floor]);
+
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  };
+  const ratios = (subject: string, floor: string, pick: (m: ChildMeasure) => number | null) => {
+    const a = results[subject] ?? [];
+    const b = results[floor] ?? [];
+    const perRound = a.flatMap((m, i) => {
+      const x = pick(m);
+      const y = b[i] ? pick(b[i]) : null;
+      return x !== null && y !== null && y > 0 ? [x / y] : [];
+    });
+    return perRound.length > 0 ? { median: median(perRound), low: Math.min(...perRound), high: Math.max(...perRound) } : null;
+  };
+  const fmt = (r: { median: number; low: number; high: number } | null) => (r ? `${r.median.toFixed(2)} (${r.low.toFixed(2)}–${r.high.toFixed(2)})` : '—');
+  const ms = (id: string, pick: (m: ChildMeasure) => number | null) => {
+    const values = (results[id] ?? []).map(pick).filter((v): v is number => v !== null);
+    return values.length > 0 ? median(values) : null;
+  };
+
+  const table = [
+    `| what (subject / floor) | cold × floor, median (spread) | warm × floor | subject cold ms | floor cold ms | subject peak +MB | target | met |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  const json: Record<string, unknown>[] = [];
+  for (const row of rows) {
+    const cold = ratios(row.subject, row.floor, (m) => m.coldMs);
+    const warm = ratios(row.subject, row.floor, (m) => m.warmMs);
+    const peak = row.memory ? ms(row.subject, (m) => m.peakAddedMb) : null;
+    const met = row.target === undefined || !cold ? '' : cold.median <= row.target ? 'yes' : 'no';
+    table.push(
+      `| ${row.label} | ${fmt(cold)} | ${fmt(warm)} | ${ms(row.subject, (m) => m.coldMs)?.toFixed(0) ?? '—'} | ${ms(row.floor, (m) => m.coldMs)?.toFixed(0) ?? '—'} | ${peak === null ? '' : peak.toFixed(0)} | ${row.target === undefined ? '' : `≤ ${row.target}`} | ${met} |`,
+    );
+    json.push({ ...row, cold, warm, subjectColdMs: ms(row.subject, (m) => m.coldMs), floorColdMs: ms(row.floor, (m) => m.coldMs), peakAddedMb: peak });
+  }
+  // TODO(report): the national-scale monthly report (10,000 units, 100,000 officials, 24 months) against a
+  // Scan-based baseline, once shared/report/ has an entry point to measure.
+  table.push('| monthly report, national scale / Scan baseline | not measured: report not built | | | | | ≥ 10× faster | |');
+  json.push({ label: 'monthly report, national scale / Scan baseline', status: 'not measured: report not built' });
+
+  const header = `npm run bench${QUICK ? ' --quick' : ''}: ${ROUNDS} rounds, interleaved, each case in a fresh process; ${new Date().toISOString()}, Node ${process.version}`;
+  process.stdout.write(`${header}\n\n${table.join('\n')}\n`);
+  writeFileSync(
+    join(ROOT, 'bench', ONLY ? `results.${ONLY.join('-').replace(/[^\w-]/g, '_')}.json` : 'results.json'),
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, rounds: ROUNDS, rows: json, raw: results }, null, 2)}\n`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
