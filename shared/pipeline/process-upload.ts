@@ -9,7 +9,7 @@
 import { annotatedKey, parseIncomingKey, putObject, readObjectBounded } from '../aws/s3.js';
 import { InputError } from '../errors.js';
 import { type KeyedLog, safeError, withKeys } from '../logger.js';
-import { objectOrderKey } from '../store/store.js';
+import { objectOrderKey, type RosterPersonKey } from '../store/store.js';
 import type { OfficialInput } from '../store/types.js';
 import type { UploadForm } from '../tokens.js';
 import { validate } from '../validate.js';
@@ -135,8 +135,9 @@ export async function processUpload(deps: PipelineDeps, object: UploadedObject):
     roster = ingested.accepted ? 'current' : 'superseded';
   }
 
+  // A file refused as a whole has no cell to mark: its verdict says everything, so no workbook is written.
   let annotated: string | null = null;
-  if (verdict.issues.length > 0) annotated = await storeAnnotated(deps, log, { unit, uploadId, bytes, verdict, fileName: upload.fileName });
+  if (verdict.issues.some((issue) => issue.row !== null)) annotated = await storeAnnotated(deps, log, { unit, uploadId, bytes, verdict, fileName: upload.fileName });
 
   const recorded = await deps.store.recordVerdict(
     uploadId,
@@ -194,6 +195,7 @@ function refusedFile(form: UploadForm, unit: string, period: string, issue: Issu
  * of another unit is flagged for the centre (`sharedWith`: which units; `status` and `export-roster` show
  * them). The clerk gets an `ID_ON_OTHER_ROSTER` warning only when the name matches too, and never learns
  * which unit: otherwise any upload link would tell which unit lists an ID number of the holder's choosing.
+ * Matched in memory against the other units' current rosters (O(units) requests, never one per row).
  */
 async function officialsOf(deps: PipelineDeps, verdict: Verdict, unit: string): Promise<OfficialInput[]> {
   const officials: OfficialInput[] = [];
@@ -210,16 +212,12 @@ async function officialsOf(deps: PipelineDeps, verdict: Verdict, unit: string): 
       sharedWith: [],
     });
   }
-  const elsewhere = await deps.store.findOnOtherCurrentRosters(
-    officials.map((o) => o.idHash),
-    unit,
-  );
-  const namesElsewhere = await namesOnOtherRosters(deps, elsewhere);
+  const elsewhere = listingsElsewhere(await deps.store.listOtherCurrentPersonKeys(unit), officials);
   for (const official of officials) {
-    const units = elsewhere.get(official.idHash);
-    if (!units) continue;
-    official.sharedWith = units;
-    if (namesElsewhere.get(official.idHash)?.has(toneKey(official.name))) {
+    const listing = elsewhere.get(official.idHash);
+    if (!listing) continue;
+    official.sharedWith = [...listing.units].sort();
+    if (listing.names.has(toneKey(official.name))) {
       verdict.issues.push(makeIssue('ID_ON_OTHER_ROSTER', { row: official.row, column: 'idNumber' }));
     }
   }
@@ -227,19 +225,21 @@ async function officialsOf(deps: PipelineDeps, verdict: Verdict, unit: string): 
   return officials;
 }
 
-/** For each ID hash found on other units' current rosters, the names (tone-insensitive) they list it under. */
-async function namesOnOtherRosters(deps: PipelineDeps, elsewhere: ReadonlyMap<string, readonly string[]>): Promise<Map<string, Set<string>>> {
-  const names = new Map<string, Set<string>>();
-  const units = [...new Set([...elsewhere.values()].flat())];
-  for (const rosterOfficials of await Promise.all(units.map((other) => deps.store.listCurrentOfficials(other)))) {
-    for (const official of rosterOfficials) {
-      if (!elsewhere.has(official.idHash)) continue;
-      const known = names.get(official.idHash) ?? new Set<string>();
-      known.add(toneKey(official.name));
-      names.set(official.idHash, known);
-    }
+/** For each of these officials' ID hashes listed elsewhere: the units listing it and the names (tone-insensitive) they use. */
+function listingsElsewhere(
+  listed: readonly RosterPersonKey[],
+  officials: readonly OfficialInput[],
+): Map<string, { units: Set<string>; names: Set<string> }> {
+  const wanted = new Set(officials.map((official) => official.idHash));
+  const listings = new Map<string, { units: Set<string>; names: Set<string> }>();
+  for (const person of listed) {
+    if (!wanted.has(person.idHash)) continue;
+    const listing = listings.get(person.idHash) ?? { units: new Set<string>(), names: new Set<string>() };
+    listing.units.add(person.unit);
+    listing.names.add(toneKey(person.name));
+    listings.set(person.idHash, listing);
   }
-  return names;
+  return listings;
 }
 
 async function flipRoster(

@@ -5,7 +5,7 @@
  * | item                 | pk                          | sk            | gsi1pk / gsi1sk                 | gsi2pk / gsi2sk                |
  * | -------------------- | --------------------------- | ------------- | ------------------------------- | ------------------------------ |
  * | upload               | `UPLOAD#<uploadId>`         | `UPLOAD`      | –                               | `UPLOADS#<unit>` / `<createdAt>#<uploadId>` |
- * | roster version row   | `ROSTER#<unit>#<versionId>` | `ROW#<row>`   | `PERSON#<idHash>` / `<unit>#<versionId>` | –                     |
+ * | roster version row   | `ROSTER#<unit>#<versionId>` | `ROW#<row>`   | – (rows written before issue 10 carry `PERSON#<idHash>` / `<unit>#<versionId>`) | – |
  * | current roster       | `UNIT#<unit>`               | `ROSTER`      | –                               | `ROSTERS` / `<unit>`           |
  * | link record          | `UNIT#<unit>`               | `LINKS#<form>` | –                              | `LINKS` / `<unit>#<form>`      |
  * | link revocation      | `UNIT#<unit>`               | `LINKS`       | –                               | `REVOCATIONS` / `<unit>`       |
@@ -33,7 +33,10 @@
  * - Idempotency of processing needs no extra table: the upload item remembers the order key of the object
  *   it processed and its status; a duplicate of a finished object is recognized and dropped, a retry of an
  *   unfinished one runs again over idempotent writes (same keys, same values).
- * - Officials are found across units by `gsi1pk = PERSON#<HMAC of the ID number>` (a Query, no scan);
+ * - Officials are matched across units in memory, from every current version's rows projected to the keyed
+ *   ID hash and the name (O(units) Queries, never one per row). Nothing queries gsi1 any more, so new rows
+ *   no longer carry its keys (two index writes saved per row); the index itself stays in the table until
+ *   a migration removes it.
  *   ID and phone numbers sit in clear only in row attributes (encrypted at rest by DynamoDB), never in keys.
  * - Every list status/export/report need is a Query: pointers of all units on gsi2 `ROSTERS`, a version's
  *   rows by pk, a unit's uploads on gsi2, the issued links of all units on gsi2 `LINKS`.
@@ -56,7 +59,7 @@ import { ConflictError, DependencyError } from '../errors.js';
 import { UPLOAD_FORMS } from '../tokens.js';
 import type { Issue } from '../verdict.js';
 import { batchWrite, mapWithConcurrency, type WriteRequest } from './batch.js';
-import { GSI1, GSI2 } from './table.js';
+import { GSI2 } from './table.js';
 import {
   type BeginOutcome,
   FINAL_STATUSES,
@@ -77,6 +80,13 @@ import {
   type VersionMarker,
   type VersionOrigin,
 } from './types.js';
+
+/** One person a current roster lists, as cross-unit matching needs them: the keyed ID hash and the name only. */
+export interface RosterPersonKey {
+  unit: string;
+  idHash: string;
+  name: string;
+}
 
 /** Where oversized issue lists go (S3 beside the upload). */
 export interface IssueOverflow {
@@ -113,7 +123,6 @@ const key = {
   linkRecords: 'LINKS',
   version: (unit: string, versionId: string) => `ROSTER#${unit}#${versionId}`,
   row: (row: number) => `ROW#${String(row).padStart(7, '0')}`,
-  person: (idHash: string) => `PERSON#${idHash}`,
 } as const;
 
 /** The order key of an S3 object event: event time, then the sequencer right-padded with zeros (AWS's rule). */
@@ -250,6 +259,30 @@ export function createStore(options: StoreOptions) {
       ExpressionAttributeValues: { ':pk': key.version(unit, versionId) },
     });
     return items.map(toOfficial);
+  }
+
+  async function listRosterPointers(): Promise<RosterPointer[]> {
+    const items = await queryAll({
+      IndexName: GSI2,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': key.rosterPointers },
+    });
+    return items.map(toPointer);
+  }
+
+  async function listOtherCurrentPersonKeys(exceptUnit: string): Promise<RosterPersonKey[]> {
+    const pointers = (await listRosterPointers()).filter((pointer) => pointer.unit !== exceptUnit);
+    const rosters = await mapWithConcurrency(pointers, LOOKUP_CONCURRENCY, async ({ unit, versionId }) => {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': key.version(unit, versionId) },
+        // `name` is a reserved word in expressions.
+        ProjectionExpression: 'idHash, #name',
+        ExpressionAttributeNames: { '#name': 'name' },
+      });
+      return items.map((item) => ({ unit, idHash: str(item, 'idHash'), name: str(item, 'name') }));
+    });
+    return rosters.flat();
   }
 
   return {
@@ -480,8 +513,6 @@ export function createStore(options: StoreOptions) {
             phone: official.phone,
             idHash: official.idHash,
             sharedWith: official.sharedWith,
-            gsi1pk: key.person(official.idHash),
-            gsi1sk: `${unit}#${versionId}`,
           },
         },
       }));
@@ -592,14 +623,7 @@ export function createStore(options: StoreOptions) {
     getRosterPointer: getPointer,
 
     /** Every unit's current roster pointer (one Query on gsi2). */
-    async listRosterPointers(): Promise<RosterPointer[]> {
-      const items = await queryAll({
-        IndexName: GSI2,
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': key.rosterPointers },
-      });
-      return items.map(toPointer);
-    },
+    listRosterPointers,
 
     /** The officials of one version, in row order. */
     listVersionOfficials,
@@ -612,36 +636,24 @@ export function createStore(options: StoreOptions) {
     },
 
     /**
-     * For each ID hash, the *other* units whose current roster lists that person. One gsi1 Query per person,
-     * then a pointer check per unit found, so superseded or half-written versions never count.
+     * Who every *other* unit's current roster lists, as matching needs it: the keyed ID hash and the name,
+     * never the numbers. The pointers (one Query on gsi2), then each current version's rows projected to
+     * those two attributes (one paged Query per unit, a few at a time): O(units) requests, however long the
+     * file being matched. Only pointers lead to rows, so superseded or half-written versions never count.
      */
+    listOtherCurrentPersonKeys,
+
+    /** For each ID hash, the *other* units whose current roster lists that person (sorted), in O(units) requests. */
     async findOnOtherCurrentRosters(idHashes: readonly string[], exceptUnit: string): Promise<Map<string, string[]>> {
-      const pointerCache = new Map<string, Promise<RosterPointer | undefined>>();
-      const pointerOf = (unit: string) => {
-        let cached = pointerCache.get(unit);
-        if (!cached) {
-          cached = getPointer(unit);
-          pointerCache.set(unit, cached);
-        }
-        return cached;
-      };
-      const found = new Map<string, string[]>();
-      await mapWithConcurrency([...new Set(idHashes)], LOOKUP_CONCURRENCY, async (idHash) => {
-        const items = await queryAll({
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': key.person(idHash) },
-        });
-        const units = new Set<string>();
-        for (const item of items) {
-          const unit = str(item, 'unit');
-          if (unit === exceptUnit || units.has(unit)) continue;
-          const pointer = await pointerOf(unit);
-          if (pointer && pointer.versionId === str(item, 'versionId')) units.add(unit);
-        }
-        if (units.size > 0) found.set(idHash, [...units].sort());
-      });
-      return found;
+      const wanted = new Set(idHashes);
+      const found = new Map<string, Set<string>>();
+      for (const person of await listOtherCurrentPersonKeys(exceptUnit)) {
+        if (!wanted.has(person.idHash)) continue;
+        const units = found.get(person.idHash) ?? new Set<string>();
+        units.add(person.unit);
+        found.set(person.idHash, units);
+      }
+      return new Map([...found].map(([idHash, units]) => [idHash, [...units].sort()]));
     },
 
     // ── Upload links ───────────────────────────────────────────────────────────────────────────────────
