@@ -238,12 +238,19 @@ function installCounters(): void {
 
 // ── The page, as app.js drives it ─────────────────────────────────────────────────────────────────────
 
-const ROUTES = { list: 'GET /api/uploads', create: 'POST /api/uploads', status: 'GET /api/uploads/{uploadId}' } as const;
+const ROUTES = {
+  settings: 'GET /api/settings',
+  list: 'GET /api/uploads',
+  create: 'POST /api/uploads',
+  status: 'GET /api/uploads/{uploadId}',
+} as const;
 type Route = (typeof ROUTES)[keyof typeof ROUTES];
 
 interface Observation {
   rows: number;
   verdict: string;
+  /** Other units with a current roster when the file arrived: an accepted roster is matched against each. */
+  otherRosters: number;
   /** What the clerk's browser sends: API calls (each one api invocation), S3 directly, page files. */
   page: { api: Record<Route, number>; s3: { presignedPost: number; annotatedDownload: number } };
   apiFunction: PhaseTally;
@@ -280,22 +287,28 @@ function merge(into: PhaseTally, from: PhaseTally): void {
 let deliverCounted: ProcessUploadHandler;
 
 /**
- * One upload as the page makes it: list on load, POST /api/uploads, the file to S3, a status poll at once
- * and the list refreshed; then (here, on AWS meanwhile) process-upload runs; then the poll that gets the
- * verdict, the list refreshed again, and for a rejected file the clerk downloads the annotated workbook.
+ * One upload as the page makes it: on load the settings (upload limit, whom to call) and the list, then
+ * POST /api/uploads, the file to S3, a status poll at once and the list refreshed; then (here, on AWS
+ * meanwhile) process-upload runs; then the poll that gets the verdict, the list refreshed again, and for a
+ * rejected file the clerk downloads the annotated workbook.
  */
 async function uploadAsThePage(unit: string, bytes: Uint8Array, fileName: string): Promise<Observation> {
   const token = tokenOf(stack.current.inviteLink(unit));
   const observation: Observation = {
     rows: 0,
     verdict: '',
-    page: { api: { [ROUTES.list]: 0, [ROUTES.create]: 0, [ROUTES.status]: 0 }, s3: { presignedPost: 0, annotatedDownload: 0 } },
+    otherRosters: (await stack.current.deps.store.listRosterPointers()).filter((pointer) => pointer.unit !== unit).length,
+    page: {
+      api: { [ROUTES.settings]: 0, [ROUTES.list]: 0, [ROUTES.create]: 0, [ROUTES.status]: 0 },
+      s3: { presignedPost: 0, annotatedDownload: 0 },
+    },
     apiFunction: emptyPhase(),
     processUpload: emptyPhase(),
     pendingPoll: emptyPhase(),
   };
   measuring = { apiFunction: observation.apiFunction, processUpload: observation.processUpload };
   try {
+    expect((await pageCall(observation, ROUTES.settings, '/api/settings', {})).status).toBe(200);
     expect((await pageCall(observation, ROUTES.list, '/api/uploads', { token })).status).toBe(200);
     const created = await pageCall<PresignedPost>(observation, ROUTES.create, '/api/uploads', {
       json: { token, fileName, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', size: bytes.byteLength },
@@ -396,11 +409,13 @@ const total = (observation: Observation) => {
 const batches = (rows: number) => Math.ceil(rows / 25);
 
 describe('requests per upload', () => {
-  it('an accepted roster: rows written in batches of 25, one lookup Query per official, one GetObject', async () => {
+  it('an accepted roster: rows written in batches of 25, matched with one Query per other unit’s roster, one GetObject', async () => {
+    // Two other units have a roster already: the new one is matched against each of them.
+    for (const [unit, series] of [['546', 43], ['547', 44]] as const) await rosterUpload(unit, districtPeople(unit, SMALL, series));
     const { first, steady } = await monthlyUploads('548', districtPeople('548', SMALL, 40));
     observed[`accepted-first-r${SMALL}`] = first;
     observed[`accepted-steady-r${SMALL}`] = steady;
-    for (const o of [first, steady]) expect(o).toMatchObject({ verdict: 'accepted', rows: SMALL });
+    for (const o of [first, steady]) expect(o).toMatchObject({ verdict: 'accepted', rows: SMALL, otherRosters: 2 });
 
     const process = steady.processUpload;
     expect(process.invocations).toBe(1);
@@ -417,37 +432,45 @@ describe('requests per upload', () => {
     // begin + verdict on the upload item, the pointer flip; the upload item read before each.
     expect(requestsOf(process, 'DynamoDB', 'UpdateItem')).toBe(3);
     expect(requestsOf(process, 'DynamoDB', 'GetItem')).toBe(2);
-    // One gsi1 Query per official (is this person on another unit's roster?), the keys of the obsolete
-    // version(s) to delete, and the unit's version markers: a constant, whatever the length of the file.
-    expect(process.dynamodb.queries.gsi1).toBe(SMALL);
-    expect(process.dynamodb.queries.gsi2).toBe(0);
-    expect(process.dynamodb.queries.table).toBeGreaterThanOrEqual(2);
-    expect(process.dynamodb.queries.table).toBeLessThanOrEqual(3);
-    expect(first.processUpload.dynamodb.queries.table).toBe(1);
-    // Each row is in the table and in gsi1: written once each, deleted once each.
-    expect(process.dynamodb.itemsWritten.gsi1).toBe(2 * SMALL);
+    // Matching: the roster pointers (one gsi2 Query), then each other unit's current rows (one table Query
+    // each); then the keys of the obsolete version(s) to delete, and the unit's version markers. Never a
+    // Query per official: gsi1 is not asked at all.
+    expect(process.dynamodb.queries.gsi1).toBe(0);
+    expect(process.dynamodb.queries.gsi2).toBe(1);
+    expect(process.dynamodb.queries.table - steady.otherRosters).toBeGreaterThanOrEqual(2);
+    expect(process.dynamodb.queries.table - steady.otherRosters).toBeLessThanOrEqual(3);
+    expect(first.processUpload.dynamodb.queries).toEqual({ table: first.otherRosters + 1, gsi1: 0, gsi2: 1 });
+    // Rows are in the table only: written once each, deleted once each, no index copy. Besides them: the
+    // upload item twice and the pointer once (UpdateItem), the version marker put, each marker delete.
+    expect(process.dynamodb.itemsWritten.gsi1).toBe(0);
+    expect(process.dynamodb.itemsWritten.table).toBe(2 * SMALL + 3 + 1 + requestsOf(process, 'DynamoDB', 'DeleteItem'));
   });
 
-  it('a roster five times longer costs more batches and lookups, and no more of anything else', async () => {
+  it('a roster five times longer costs more batches, and no more of anything else than one more unit to match against', async () => {
     const { steady } = await monthlyUploads('545', districtPeople('545', LARGE, 41));
     observed[`accepted-steady-r${LARGE}`] = steady;
     const small = observed[`accepted-steady-r${SMALL}`];
     if (!small) throw new Error('the R = 18 uploads did not run');
-    expect(steady).toMatchObject({ verdict: 'accepted', rows: LARGE });
+    // 546, 547 and now 548 have a roster.
+    expect(steady).toMatchObject({ verdict: 'accepted', rows: LARGE, otherRosters: 3 });
 
     const large = steady.processUpload;
     expect(requestsOf(large, 'DynamoDB', 'BatchWriteItem')).toBe(2 * batches(LARGE));
-    expect(large.dynamodb.queries).toEqual({ ...small.processUpload.dynamodb.queries, gsi1: LARGE });
+    const otherRosters = steady.otherRosters - small.otherRosters;
+    expect(large.dynamodb.queries).toEqual({
+      ...small.processUpload.dynamodb.queries,
+      table: small.processUpload.dynamodb.queries.table + otherRosters,
+    });
     for (const command of ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem']) {
       expect(requestsOf(large, 'DynamoDB', command)).toBe(requestsOf(small.processUpload, 'DynamoDB', command));
     }
     expect(large.requests.S3).toEqual(small.processUpload.requests.S3);
-    // Rows under 1 KB: each row costs 4 write units (put and delete, table and gsi1), nothing else grows.
+    // Rows under 1 KB: each row costs 2 write units (put and delete, table only), nothing else grows.
     const writeUnits = (o: Observation) => {
       const units = total(o).dynamodb.writeUnits;
       return units.table + units.gsi1 + units.gsi2;
     };
-    expect(writeUnits(steady) - writeUnits(small)).toBe(4 * (LARGE - SMALL));
+    expect(writeUnits(steady) - writeUnits(small)).toBe(2 * (LARGE - SMALL));
     // The page does the same whatever the length of the file.
     expect(steady.page).toEqual(small.page);
     expect(steady.apiFunction.requests).toEqual(small.apiFunction.requests);
@@ -470,14 +493,18 @@ describe('requests per upload', () => {
     expect(rejected.page.s3).toEqual({ presignedPost: 1, annotatedDownload: 1 });
   });
 
-  it('the page’s calls: each list is one Query, each poll one GetItem, the POST one PutItem, no S3 request', () => {
+  it('the page’s calls: each authenticated one checks the link’s revocation (one GetItem), each list is one Query, each poll one GetItem more, the POST one PutItem, an accepted roster’s receipt one Query; the settings read nothing', () => {
     expect(Object.keys(observed)).toHaveLength(4);
     for (const [name, o] of Object.entries(observed)) {
-      expect({ name, page: o.page.api }).toEqual({ name, page: { [ROUTES.list]: 3, [ROUTES.create]: 1, [ROUTES.status]: 2 } });
-      expect(o.apiFunction.invocations).toBe(6);
-      expect(o.apiFunction.requests).toEqual({ DynamoDB: { Query: 3, GetItem: 2, PutItem: 1 } });
-      expect(o.apiFunction.dynamodb.queries).toEqual({ table: 0, gsi1: 0, gsi2: 3 });
-      expect(o.pendingPoll.requests).toEqual({ DynamoDB: { GetItem: 1 } });
+      expect({ name, page: o.page.api }).toEqual({
+        name,
+        page: { [ROUTES.settings]: 1, [ROUTES.list]: 3, [ROUTES.create]: 1, [ROUTES.status]: 2 },
+      });
+      expect(o.apiFunction.invocations).toBe(7);
+      const receipt = o.verdict === 'accepted' ? 1 : 0;
+      expect({ name, requests: o.apiFunction.requests }).toEqual({ name, requests: { DynamoDB: { Query: 3 + receipt, GetItem: 6 + 2, PutItem: 1 } } });
+      expect({ name, queries: o.apiFunction.dynamodb.queries }).toEqual({ name, queries: { table: receipt, gsi1: 0, gsi2: 3 } });
+      expect(o.pendingPoll.requests).toEqual({ DynamoDB: { GetItem: 2 } });
     }
   });
 
