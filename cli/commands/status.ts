@@ -11,13 +11,16 @@ import { storeTarget } from '../../infra/local/connect.js';
 import type { DeadLetter } from '../../infra/local/delivery.js';
 import { decodeEventKey, parseIncomingKey } from '../../shared/aws/s3.js';
 import { unitByCode } from '../../shared/vn/units.js';
+import { grantsByUnit, type UnitGrants } from '../../shared/pipeline/grants-status.js';
+import { loadReportConfig } from '../../shared/report/config.js';
 import { formatIsoDate, formatVietnamDate, formatVietnamDateTime, isCalendarDate } from '../../shared/vn/time.js';
 
 export const USAGE = [
-  'Cách dùng: npm run cli -- status [--deadline YYYY-MM-DD] [--json]',
+  'Cách dùng: npm run cli -- status [--deadline YYYY-MM-DD] [--grants-deadline YYYY-MM-DD] [--json]',
   '',
-  '  --deadline    hạn nộp danh sách, ví dụ 2021-06-25 (mặc định: ROSTER_DEADLINE, hoặc 25/06/2021)',
-  '  --json        in kết quả dạng JSON',
+  '  --deadline          hạn nộp danh sách, ví dụ 2021-06-25 (mặc định: ROSTER_DEADLINE, hoặc 25/06/2021)',
+  '  --grants-deadline   hạn phân quyền trên Cổng, ví dụ 2021-06-30 (mặc định: GRANTS_DEADLINE, hoặc 30/06/2021)',
+  '  --json              in kết quả dạng JSON',
   '',
 ].join('\n');
 
@@ -25,6 +28,13 @@ export const DEADLINE_LABELS = {
   'on-time': 'đúng hạn',
   late: 'trễ hạn',
   missing: 'chưa nộp',
+} as const satisfies Record<DeadlineStatus, string>;
+
+/** The same three standings, said of permissions: "missing" means someone is not granted yet. */
+export const GRANTS_LABELS = {
+  'on-time': 'đúng hạn',
+  late: 'trễ hạn',
+  missing: 'chưa đủ',
 } as const satisfies Record<DeadlineStatus, string>;
 
 const NONE = '–';
@@ -53,6 +63,26 @@ function notes(state: UnitRosterState): string[] {
   return found;
 }
 
+/**
+ * Step 3 of the letter, under the table (which has no room for an eighth column): for each unit with a
+ * roster, how many of its current officials were granted the portal permission, and its standing.
+ */
+function grantsLines(states: readonly UnitRosterState[], grants: ReadonlyMap<string, UnitGrants>, deadline: string): string[] {
+  const listed = states.flatMap((s) => {
+    const figures = grants.get(s.unit.code);
+    return figures ? [{ name: s.unit.name, figures }] : [];
+  });
+  const officials = listed.reduce((sum, u) => sum + u.figures.officials, 0);
+  const granted = listed.reduce((sum, u) => sum + u.figures.granted, 0);
+  return [
+    `Phân quyền trên Cổng (hạn: hết ngày ${formatIsoDate(deadline)}): ${granted}/${officials} cán bộ đã được phân quyền.`,
+    ...listed.map(
+      ({ name, figures }) => `- ${name}: ${figures.granted}/${figures.officials} cán bộ, ${GRANTS_LABELS[figures.deadline]}.`,
+    ),
+    '',
+  ];
+}
+
 function linkLabel(state: UnitRosterState): string {
   return state.link ? formatVietnamDate(new Date(state.link.lastIssuedAt)) : 'chưa cấp';
 }
@@ -66,10 +96,11 @@ function table(rows: string[][]): string {
 }
 
 function parse(args: string[]) {
-  return parseCommandLine({ args, options: { deadline: { type: 'string' }, json: { type: 'boolean', default: false } } }, USAGE).values;
+  const options = { deadline: { type: 'string' }, 'grants-deadline': { type: 'string' }, json: { type: 'boolean', default: false } } as const;
+  return parseCommandLine({ args, options }, USAGE).values;
 }
 
-function asJson(state: UnitRosterState) {
+function asJson(state: UnitRosterState, grants: UnitGrants | undefined) {
   return {
     unitCode: state.unit.code,
     unitName: state.unit.name,
@@ -79,6 +110,8 @@ function asJson(state: UnitRosterState) {
     firstReceivedAt: state.firstReceivedAt,
     rosterStatus: state.deadline,
     sharedOfficials: state.sharedOfficials,
+    granted: grants?.granted ?? 0,
+    grantsStatus: grants?.deadline ?? 'missing',
     attempts: state.attempts,
     lastAttemptAt: state.lastAttemptAt,
     lastAttemptStatus: state.latestUpload?.status ?? null,
@@ -93,13 +126,22 @@ export async function run(args: string[]): Promise<number> {
   if (values.deadline !== undefined && !isCalendarDate(values.deadline)) {
     throw new InputError(`Hạn nộp --deadline "${values.deadline}" không phải một ngày có thật; ghi dạng YYYY-MM-DD, ví dụ 2021-06-25.`);
   }
+  const grantsDeadlineOption = values['grants-deadline'];
+  if (grantsDeadlineOption !== undefined && !isCalendarDate(grantsDeadlineOption)) {
+    throw new InputError(`Hạn phân quyền --grants-deadline "${grantsDeadlineOption}" không phải một ngày có thật; ghi dạng YYYY-MM-DD, ví dụ 2021-06-30.`);
+  }
+  const grantsDeadline = grantsDeadlineOption ?? loadReportConfig(process.env).grantsDeadline;
   const target = await storeTarget(process.env);
   try {
     const deadline = values.deadline ?? target.rosterDeadline;
-    const states = await rosterStates(target.deps.store, deadline);
+    const [states, grants] = await Promise.all([
+      rosterStates(target.deps.store, deadline),
+      grantsByUnit(target.deps.store, target.deps.grants, grantsDeadline),
+    ]);
     const deadLetters = (await target.deadLetters()).map(deadLetterOf);
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ deadline, units: states.map(asJson), deadLetters }, null, 2)}\n`);
+      const units = states.map((s) => asJson(s, grants.get(s.unit.code)));
+      process.stdout.write(`${JSON.stringify({ deadline, grantsDeadline, units, deadLetters }, null, 2)}\n`);
       return 0;
     }
     // Seven columns in under 120: the deadline is a day, so the first accepted file's date is enough.
@@ -127,6 +169,8 @@ export async function run(args: string[]): Promise<number> {
         ...(noted.length > 0 ? ['Ghi chú:', ...noted, ''] : []),
         `Tổng cộng ${states.length} đơn vị: ${count('on-time')} đúng hạn, ${count('late')} trễ hạn, ${count('missing')} chưa nộp.`,
         '"Lần tải": số tệp đơn vị đã gửi; "Đường dẫn": ngày cấp đường dẫn tải lên gần nhất (lệnh invite).',
+        '',
+        ...grantsLines(states, grants, grantsDeadline),
         '',
         ...deadLetterLines(deadLetters),
       ].join('\n'),

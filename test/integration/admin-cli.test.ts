@@ -282,4 +282,28 @@ describe('status and export-roster', () => {
       await rm(empty, { recursive: true, force: true });
     }
   });
+
+  // Last in this block: the grants it records would show in the export above.
+  it('shows officials granted per unit against the grants deadline (on time, late, not all granted yet)', async () => {
+    const officials = await stack.deps.store.listCurrentOfficials('546');
+    expect(officials).toHaveLength(3);
+    const [first, second, third] = officials;
+    if (!first || !second || !third) throw new Error('three officials expected');
+    const source = { orderKey: new Date().toISOString(), receivedAt: new Date(), source: 'test' };
+    await stack.deps.grants.recordGrants([{ idHash: first.idHash, grantedAt: '2021-06-28' }, { idHash: second.idHash, grantedAt: '2021-06-29' }], source);
+
+    let { stdout } = await cli(status, []);
+    expect(stdout).toContain('Phân quyền trên Cổng (hạn: hết ngày 30/06/2021): 2/3 cán bộ đã được phân quyền.\n- Huyện Vĩnh Thạnh: 2/3 cán bộ, chưa đủ.');
+
+    await stack.deps.grants.recordGrants([{ idHash: third.idHash, grantedAt: '2021-07-02' }], source);
+    ({ stdout } = await cli(status, []));
+    expect(stdout).toContain('- Huyện Vĩnh Thạnh: 3/3 cán bộ, trễ hạn.');
+    ({ stdout } = await cli(status, ['--grants-deadline', '2021-07-31']));
+    expect(stdout).toContain('Phân quyền trên Cổng (hạn: hết ngày 31/07/2021): 3/3 cán bộ đã được phân quyền.\n- Huyện Vĩnh Thạnh: 3/3 cán bộ, đúng hạn.');
+    const units = (JSON.parse((await cli(status, ['--json'])).stdout) as { units: { unitCode: string; granted: number; grantsStatus: string }[] }).units;
+    expect(units.find((u) => u.unitCode === '546')).toMatchObject({ granted: 3, grantsStatus: 'late' });
+    expect(units.find((u) => u.unitCode === '548')).toMatchObject({ granted: 0, grantsStatus: 'missing' });
+    await expect(cli(status, ['--grants-deadline', '2021-06-31'])).rejects.toThrow('Hạn phân quyền --grants-deadline "2021-06-31" không phải một ngày có thật');
+  });
+
 });
