@@ -10,6 +10,8 @@
  * | `motcua:retentionDays`        | days before uploaded files and annotated workbooks are deleted       | 90                  |
  * | `motcua:logRetentionDays`     | days function, API and S3 access logs are kept (a CloudWatch value)  | 90                  |
  * | `motcua:rosterDeadline`       | last day for the roster (ISO date, Vietnam time)                     | 2021-06-25          |
+ * | `motcua:grantsDeadline`       | last day for the portal permissions (ISO date, Vietnam time)         | 2021-06-30          |
+ * | `motcua:resultsDueDay`        | a month's results are due by this day of the following month         | 5                   |
  * | `motcua:maxUploadBytes`       | largest accepted upload                                              | 5242880             |
  * | `motcua:processConcurrency`   | uploads processed at once (the upload queue's maximum concurrency, 2–1000) | 2             |
  * | `motcua:reportRecipients`     | monthly report recipients (JSON list or comma-separated)             | []                  |
@@ -81,6 +83,8 @@ const contextSchema = z.object({
     .int()
     .refine((days) => LOG_RETENTION_VALUES.has(days), 'one of the CloudWatch Logs retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, …)'),
   rosterDeadline: z.iso.date(),
+  grantsDeadline: z.iso.date().default('2021-06-30'),
+  resultsDueDay: z.coerce.number().int().min(1).max(31).default(5),
   maxUploadBytes: z.coerce.number().int().min(1).max(100 * 1024 * 1024),
   // SQS event sources accept 2–1000: the bound on process-upload's concurrency, hence on its bill.
   processConcurrency: z.coerce.number().int().min(2).max(1000).default(2),

@@ -22,5 +22,7 @@ export function addMonthlyReport(stack: IntakeStack): ScheduledFunction {
     schedule: MONTHLY_REPORT_SCHEDULE,
     timeZone: VIETNAM_TIME_ZONE,
     access: { table: 'read-write', readObjects: [REPORTS_PREFIX], writeObjects: [REPORTS_PREFIX], sendEmail: true },
+    // The deadlines the report judges against (shared/report/config.ts); the roster's is set on every function.
+    environment: { GRANTS_DEADLINE: stack.config.grantsDeadline, RESULTS_DUE_DAY: String(stack.config.resultsDueDay) },
   });
 }

@@ -55,10 +55,17 @@ describe('the monthly report on AWS', () => {
     });
   });
 
-  it('gets the sender and recipients from configuration', () => {
+  it('gets the sender, the recipients and the deadlines from configuration', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
-        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'motcua-monthly-report', REPORT_SENDER: SENDER, REPORT_RECIPIENTS: RECIPIENTS.join(',') }),
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: 'motcua-monthly-report',
+          REPORT_SENDER: SENDER,
+          REPORT_RECIPIENTS: RECIPIENTS.join(','),
+          ROSTER_DEADLINE: '2021-06-25',
+          GRANTS_DEADLINE: '2021-06-30',
+          RESULTS_DUE_DAY: '5',
+        }),
       },
     });
   });
