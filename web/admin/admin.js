@@ -6,7 +6,7 @@
 (() => {
   const API = '/api/admin';
   const SIGN_IN_FRAGMENT = 'dang-nhap';
-  const state = { csrfToken: null, units: null, sort: { key: 'name', direction: 1 } };
+  const state = { csrfToken: null, units: null, sort: { key: null, direction: 1 } };
 
   const $ = (id) => document.getElementById(id);
   const show = (element, visible) => {
@@ -247,7 +247,8 @@
     if (!state.units) return;
     const filter = FILTERS[$('units-filter').value] || FILTERS.all;
     const search = $('units-search').value.trim().toLocaleLowerCase('vi');
-    const value = SORT_VALUES[state.sort.key];
+    // No column chosen yet: the catalogue's order (districts, then departments), as the server sends it.
+    const value = SORT_VALUES[state.sort.key] || ((u) => state.units.units.indexOf(u));
     const rows = state.units.units
       .filter(filter)
       .filter((u) => !search || u.name.toLocaleLowerCase('vi').includes(search) || u.code.includes(search))
@@ -516,11 +517,12 @@
     const totals = answer.totals;
     $('report-totals').replaceChildren(
       ...Object.entries(totals)
-        .filter(([, value]) => typeof value === 'number')
+        // Only the figures this page knows how to name in Vietnamese.
+        .filter(([key, value]) => typeof value === 'number' && REPORT_TOTAL_LABELS[key])
         .map(([key, value]) =>
           element('div', { className: 'total' }, [
             element('span', { className: 'total__value', text: value.toLocaleString('vi-VN') }),
-            element('span', { className: 'total__label', text: REPORT_TOTAL_LABELS[key] || key }),
+            element('span', { className: 'total__label', text: REPORT_TOTAL_LABELS[key] }),
           ]),
         ),
     );
@@ -536,7 +538,16 @@
     show($('report-summary'), true);
     return answer;
   }
-  const REPORT_TOTAL_LABELS = { officials: 'cán bộ', granted: 'đã phân quyền', accountsCreated: 'tài khoản tạo trong tháng', cumulative: 'lũy kế' };
+  const REPORT_TOTAL_LABELS = {
+    officials: 'cán bộ trong danh sách',
+    granted: 'cán bộ đã phân quyền',
+    accountsCreated: 'tài khoản tạo trong tháng',
+    cumulative: 'tài khoản lũy kế',
+    previousMonth: 'tài khoản tháng trước',
+    change: 'thay đổi so với tháng trước',
+    unitsReported: 'đơn vị đã báo cáo',
+    unitsMissing: 'đơn vị chưa báo cáo',
+  };
 
   $('report-form').addEventListener('submit', (event) => {
     event.preventDefault();
