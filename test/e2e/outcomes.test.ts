@@ -220,6 +220,11 @@ describe('a page for each form', () => {
     expect(sheet?.getCell('A1').value).toBe('Kết quả hỗ trợ tạo tài khoản công dân tháng 07/2021');
     expect(sheet?.getCell('A4').value).toBe('Đơn vị cung cấp: UBND huyện Phù Cát');
     expect(headerOf(sheet)).toEqual(['STT', 'Họ và tên', 'CMND/CCCD', 'Số điện thoại', 'Số tài khoản đã tạo']);
+    // The clerk sends results, not a roster: the upload card and its button say so.
+    expect(await page.locator('#upload-heading').innerText()).toBe('Tải kết quả lên');
+    expect(await page.getByRole('button', { name: 'Tải kết quả lên' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Tải kết quả lên' }).click();
+    await expect.poll(() => page.locator('#file-error').innerText()).toBe('Vui lòng chọn tệp trước khi bấm “Tải kết quả lên”.');
     await page.close();
   });
 
@@ -229,6 +234,7 @@ describe('a page for each form', () => {
     expect(await page.locator('#unit-name').innerText()).toBe('Trung tâm Phục vụ hành chính công tỉnh');
     const sheet = await downloadTemplate(page, /Tải mẫu danh sách phân quyền/);
     expect(headerOf(sheet)).toEqual(['STT', 'Họ và tên', 'Đơn vị', 'CMND/CCCD', 'Số điện thoại', 'Ngày phân quyền']);
+    expect(await page.getByRole('button', { name: 'Tải danh sách phân quyền lên' }).isVisible()).toBe(true);
     await page.close();
   });
 

@@ -59,6 +59,7 @@
       name: 'Danh sách cán bộ một cửa (Phụ lục 2)',
       explanation: 'Gửi danh sách công chức, viên chức bộ phận một cửa của đơn vị theo mẫu Phụ lục 2 (họ và tên, đơn vị, số CMND/CCCD, số điện thoại di động) để Trung tâm phân quyền tạo tài khoản công dân trên Cổng Dịch vụ công quốc gia. Danh sách được chấp nhận sau sẽ thay thế danh sách trước của đơn vị.',
       template: 'Tải mẫu Phụ lục 2 (Excel, trống)',
+      action: 'Tải danh sách lên',
       accepted: 'Danh sách đã được chấp nhận: {rows} cán bộ',
       acceptedThanks: 'Không có lỗi nào. Cảm ơn đơn vị đã gửi danh sách.',
       rejected: 'Danh sách chưa hợp lệ — vui lòng sửa các lỗi dưới đây rồi tải lên lại',
@@ -69,6 +70,7 @@
       name: 'Kết quả hỗ trợ tạo tài khoản công dân tháng {period}',
       explanation: 'Gửi số tài khoản công dân mỗi cán bộ đã hỗ trợ tạo trên Cổng Dịch vụ công quốc gia trong tháng {period}. Tệp được chấp nhận sau sẽ thay thế tệp trước của cùng đơn vị và cùng tháng; nếu Trung tâm và đơn vị cùng báo cáo một cán bộ trong tháng, số liệu của Trung tâm được dùng.',
       template: 'Tải mẫu kết quả tháng {period} (Excel, trống)',
+      action: 'Tải kết quả lên',
       accepted: 'Kết quả tháng {period} đã được chấp nhận: {rows} dòng',
       acceptedThanks: 'Không có lỗi nào. Cảm ơn đơn vị đã gửi kết quả.',
       rejected: 'Tệp kết quả chưa hợp lệ — vui lòng sửa các lỗi dưới đây rồi tải lên lại',
@@ -79,6 +81,7 @@
       name: 'Danh sách cán bộ đã được phân quyền',
       explanation: 'Gửi danh sách cán bộ đã được phân quyền tạo tài khoản công dân trên Cổng Dịch vụ công quốc gia: dùng danh sách cán bộ xuất từ hệ thống (hoặc mẫu dưới đây) và điền cột “Ngày phân quyền” cho từng cán bộ đã được phân quyền.',
       template: 'Tải mẫu danh sách phân quyền (Excel, trống)',
+      action: 'Tải danh sách phân quyền lên',
       accepted: 'Danh sách phân quyền đã được ghi nhận: {rows} cán bộ',
       acceptedThanks: 'Không có lỗi nào. Cảm ơn Trung tâm đã cập nhật danh sách phân quyền.',
       rejected: 'Danh sách phân quyền chưa hợp lệ — vui lòng sửa các lỗi dưới đây rồi tải lên lại',
@@ -90,7 +93,7 @@
     linkInvalid: 'Đường dẫn không hợp lệ hoặc đã hết hạn. Vui lòng liên hệ Trung tâm Phục vụ hành chính công tỉnh để được cấp đường dẫn mới.',
     offline: 'Chưa kết nối được với hệ thống. Vui lòng kiểm tra kết nối mạng rồi thử lại.',
     serverError: 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.',
-    noFile: 'Vui lòng chọn tệp danh sách trước khi bấm “Tải danh sách lên”.',
+    noFile: 'Vui lòng chọn tệp trước khi bấm “{action}”.',
     manyFiles: 'Vui lòng chỉ chọn một tệp mỗi lần.',
     empty: 'Tệp rỗng, không có nội dung. Vui lòng chọn đúng tệp danh sách rồi tải lên lại.',
     tooLarge: 'Tệp quá lớn (tối đa {limit}). Vui lòng xóa các trang tính, hình ảnh không cần thiết rồi tải lên lại.',
@@ -100,13 +103,13 @@
     unsupported: 'Hệ thống chỉ nhận tệp Excel (.xlsx, .xlsm) hoặc .csv. Vui lòng nhập danh sách vào mẫu Phụ lục 2, lưu lại dưới dạng .xlsx rồi tải lên lại.',
     preparing: 'Đang chuẩn bị tải lên…',
     uploading: 'Đang tải tệp lên, vui lòng không đóng trang…',
-    uploaded: 'Đã tải tệp lên. Đang kiểm tra danh sách, thường chỉ mất vài giây…',
+    uploaded: 'Đã tải tệp lên. Đang kiểm tra tệp, thường chỉ mất vài giây…',
     loadingResult: 'Đang lấy kết quả…',
     resultShown: 'Đã có kết quả kiểm tra, xem bên dưới.',
     uploadCancelled: 'Đã hủy tải lên. Bạn có thể chọn tệp và tải lên lại.',
     uploadNetwork: 'Mất kết nối mạng trong khi tải lên. Vui lòng kiểm tra mạng rồi tải lên lại.',
     uploadRefused: 'Máy chủ lưu trữ không nhận tệp. Vui lòng tải lên lại; nếu vẫn không được, liên hệ Trung tâm Phục vụ hành chính công tỉnh.',
-    uploadExpired: 'Phiên tải lên đã hết hạn (mạng chậm). Vui lòng bấm “Tải danh sách lên” để thử lại.',
+    uploadExpired: 'Phiên tải lên đã hết hạn (mạng chậm). Vui lòng bấm “{action}” để thử lại.',
     slow: 'Hệ thống đang xử lý lâu hơn bình thường… Kết quả sẽ hiện ở mục “Các lần tải lên trước”. Vui lòng chờ thêm ít phút rồi bấm “Kiểm tra lại kết quả”.',
     templateFailed: 'Chưa tải được mẫu. Vui lòng kiểm tra kết nối mạng rồi thử lại.',
     templateUnsupported: 'Trình duyệt này quá cũ nên không tải được mẫu. Vui lòng dùng trình duyệt khác (Chrome, Firefox, Cốc Cốc, Edge).',
@@ -270,7 +273,7 @@
   function collectElements() {
     var ids = ['loading', 'link-invalid', 'link-invalid-message', 'load-failed', 'load-failed-message', 'retry-load',
       'app', 'unit-name', 'form-name', 'period-label', 'period-value', 'expires-at', 'template-block',
-      'upload-form', 'drop-zone', 'file-input', 'file-chosen', 'file-error', 'upload-button', 'cancel-button',
+      'upload-heading', 'upload-form', 'drop-zone', 'file-input', 'file-chosen', 'file-error', 'upload-button', 'cancel-button',
       'progress', 'progress-bar', 'progress-fill', 'progress-text', 'status', 'recheck-block', 'recheck-button',
       'verdict', 'verdict-heading', 'verdict-file', 'verdict-detail', 'report-block', 'report-link', 'report-hint',
       'issues-block', 'issues-heading', 'issues-body', 'history-empty', 'history-table', 'history-body',
@@ -375,6 +378,8 @@
     setText(elements['form-name'], formText('name', {}));
     setText(elements['form-explanation'], formText('explanation', {}));
     setText(elements['template-link'], formText('template', {}));
+    setText(elements['upload-heading'], formText('action', {}));
+    setText(elements['upload-button'], formText('action', {}));
     // A roster is not tied to a month; the monthly results form has a reporting period to show.
     if (link.period && link.form === 'results') {
       setText(elements['period-value'], formatPeriod(link.period));
@@ -516,7 +521,7 @@
 
   /** The same checks the server makes, so a clerk on a slow link does not upload a file bound to fail. */
   function fileProblem(file) {
-    if (!file) return MESSAGES.noFile;
+    if (!file) return fill(MESSAGES.noFile, { action: formText('action', {}) });
     var extension = extensionOf(file.name);
     if (extension === 'xls') return MESSAGES.xls;
     if (extension === 'doc' || extension === 'docx') return MESSAGES.word;
@@ -708,8 +713,9 @@
     var code = match ? match[1] : '';
     if (code === 'EntityTooLarge') return MESSAGES.tooLarge;
     if (code === 'EntityTooSmall') return MESSAGES.empty;
-    if (code === 'AccessDenied' && /expired/i.test(xhr.responseText)) return MESSAGES.uploadExpired;
-    if (code === 'ExpiredToken' || code === 'RequestTimeTooSkewed') return MESSAGES.uploadExpired;
+    var expired = fill(MESSAGES.uploadExpired, { action: formText('action', {}) });
+    if (code === 'AccessDenied' && /expired/i.test(xhr.responseText)) return expired;
+    if (code === 'ExpiredToken' || code === 'RequestTimeTooSkewed') return expired;
     return MESSAGES.uploadRefused;
   }
 
