@@ -46,7 +46,7 @@ describe('npm run stop', () => {
     for (const cleanup of cleanups) await cleanup();
   });
 
-  it('stops a running stack cleanly from another process, and says so when none runs', async () => {
+  it('prints where everything is, stops cleanly from another process, and says so when none runs', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'motcua-stop-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const env = { ...process.env, PORT: String(await freePortRun()), MOTCUA_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' };
@@ -68,6 +68,10 @@ describe('npm run stop', () => {
     expect(stop.output).toContain('Đã dừng.');
     const stopped = await stackRun;
     expect(stopped.code).toBe(0);
+    // What it printed on start: the page, the centre's dashboard and the test mailbox.
+    expect(stopped.output).toMatch(/Trang tải lên: +http:\/\/localhost:\d+\//);
+    expect(stopped.output).toMatch(/Trang của Trung tâm: +http:\/\/localhost:\d+\/admin/);
+    expect(stopped.output).toMatch(/Hộp thư thử \(SES\): +http:\/\/127\.0\.0\.1:\d+\//);
     expect(existsSync(stackFile)).toBe(false);
 
     const again = await run(node('scripts/stop-local.ts'));
