@@ -61,15 +61,6 @@ function parseJsonText(text: string): unknown {
   }
 }
 
-/** A JSON value given on the command line as text; left as is when it is not JSON, for the schema to refuse by name. */
-function parseJsonText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 const contextSchema = z.object({
   // Short: the lower-cased name starts the uploads bucket name, which S3 caps at 63 characters.
   stackName: z
