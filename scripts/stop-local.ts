@@ -20,7 +20,7 @@ const deadline = Date.now() + WAIT_MS;
 while (Date.now() < deadline) {
   await sleep(200);
   if (!(await runningStack(dataDir))) {
-    process.stdout.write('Đã dừng. Dữ liệu vẫn còn trong .data/ cho lần chạy sau.\n');
+    process.stdout.write(`Đã dừng. Dữ liệu vẫn còn trong ${dataDir} cho lần chạy sau.\n`);
     process.exit(0);
   }
 }

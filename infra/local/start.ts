@@ -98,7 +98,7 @@ const stop = async (signal: string) => {
     `\nĐang dừng (${signal}): không nhận tệp mới, chờ kiểm tra xong các tệp đang xử lý… (nhấn Ctrl-C lần nữa để thoát ngay)\n`,
   );
   await running.stop();
-  process.stdout.write('Đã dừng. Dữ liệu vẫn còn trong .data/ cho lần chạy sau.\n');
+  process.stdout.write(`Đã dừng. Dữ liệu vẫn còn trong ${resolve(dataDir)} cho lần chạy sau.\n`);
   process.exit(0);
 };
 process.on('SIGINT', () => void stop('Ctrl-C'));
