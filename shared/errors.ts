@@ -75,6 +75,36 @@ export class DependencyError extends AppError {
   }
 }
 
+/** Why the centre's dashboard refuses a request; the API maps each reason to a status and a Vietnamese message. */
+export const ADMIN_REFUSALS = {
+  /** No session cookie, or one that is forged, expired or unreadable. */
+  'sign-in-required': 'ADMIN_SIGN_IN_REQUIRED',
+  /** A sign-in link that is unknown, already used or past its 15 minutes. */
+  'link-invalid': 'ADMIN_LINK_INVALID',
+  /** A state-changing request without the session's CSRF token. */
+  csrf: 'ADMIN_CSRF',
+  /** A unit code that is not a district or department of the catalogue. */
+  'unknown-unit': 'ADMIN_UNKNOWN_UNIT',
+  /** The unit has no e-mail address in the address list. */
+  'no-unit-email': 'ADMIN_NO_UNIT_EMAIL',
+  /** A link for a month before 01/2021 or after next month. */
+  'bad-period': 'ADMIN_BAD_PERIOD',
+  /** Mails with links need the page's configured public address (`PUBLIC_BASE_URL`). */
+  'no-public-url': 'ADMIN_NO_PUBLIC_URL',
+} as const;
+
+export type AdminRefusalReason = keyof typeof ADMIN_REFUSALS;
+export type AdminRefusalCode = (typeof ADMIN_REFUSALS)[AdminRefusalReason];
+
+export class AdminRefusal extends AppError {
+  declare readonly code: AdminRefusalCode;
+  readonly reason: AdminRefusalReason;
+  constructor(reason: AdminRefusalReason, options?: { cause?: unknown }) {
+    super(ADMIN_REFUSALS[reason], `admin request refused: ${reason}`, options);
+    this.reason = reason;
+  }
+}
+
 /** Message of an unknown thrown value, for logs only (never for a response). */
 export function describeError(error: unknown): { name: string; code?: string; message: string } {
   if (error instanceof AppError) return { name: error.name, code: error.code, message: error.message };

@@ -6,7 +6,7 @@ import type { Store } from '../store/store.js';
 import { isPeriodInBounds, issueToken, type UploadForm } from '../tokens.js';
 import { previousVietnamMonth, vietnamMonth } from '../vn/time.js';
 import { type UnitInfo, unitByCode, uploaderUnits } from '../vn/units.js';
-import { AdminRefusal } from './errors.js';
+import { AdminRefusal } from '../errors.js';
 
 export const LINK_FORMS = ['roster', 'results'] as const satisfies readonly UploadForm[];
 export type LinkForm = (typeof LINK_FORMS)[number];

@@ -4,8 +4,7 @@
  */
 import type { Logger } from '../logger.js';
 import type { AdminStore } from '../store/admin.js';
-import { InputError } from '../errors.js';
-import { AdminRefusal } from './errors.js';
+import { AdminRefusal, InputError } from '../errors.js';
 import { type SendMail, signInMail } from './mail.js';
 import { type AdminSettings, isCentreEmail, normalizeEmail } from './settings.js';
 import {

@@ -11,7 +11,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { AUDIT_ACTIONS } from '../../../shared/admin/audit.js';
-import { AdminRefusal } from '../../../shared/admin/errors.js';
+import { AdminRefusal } from '../../../shared/errors.js';
 import {
   DEFAULT_LINK_DAYS,
   defaultLinkPeriod,
