@@ -105,7 +105,9 @@ export async function processUpload(deps: PipelineDeps, object: UploadedObject):
     }
     bytes = read.bytes;
     try {
-      verdict = await validateUpload(upload.form, { unit, period: upload.period, fileName: upload.fileName, bytes, now: object.eventTime });
+      // The validators' own file bound is the configured upload limit, not their 5 MB default: one limit everywhere.
+      const limits = { maxFileBytes: maxBytes };
+      verdict = await validateUpload(upload.form, { unit, period: upload.period, fileName: upload.fileName, bytes, now: object.eventTime, limits });
     } catch (error) {
       return fail(error instanceof InputError ? 'UNIT_UNKNOWN' : 'VALIDATION_FAILED', error);
     }
@@ -164,16 +166,16 @@ export async function processUpload(deps: PipelineDeps, object: UploadedObject):
 /** Validates the bytes as the upload's form says (a results link checks the month it was issued for). */
 async function validateUpload(
   form: UploadForm,
-  input: { unit: string; period: string; fileName: string; bytes: Uint8Array; now: Date },
+  input: { unit: string; period: string; fileName: string; bytes: Uint8Array; now: Date; limits: { maxFileBytes: number } },
 ): Promise<FormVerdict> {
-  const { unit, period, fileName, bytes, now } = input;
+  const { unit, period, fileName, bytes, now, limits } = input;
   switch (form) {
     case 'roster':
-      return validate(bytes, { unit, form: 'roster', fileName, now });
+      return validate(bytes, { unit, form: 'roster', fileName, now, limits });
     case 'results':
-      return validateResults(bytes, { unit, period, fileName, now });
+      return validateResults(bytes, { unit, period, fileName, now, limits });
     case 'grants':
-      return validateGrants(bytes, { unit, fileName, now });
+      return validateGrants(bytes, { unit, fileName, now, limits });
   }
 }
 
