@@ -4,7 +4,6 @@
  * running local stack or AWS, exactly as a centre grants link would. Exit 0 recorded, 1 rejected (nothing is
  * recorded then), 2 misuse. Prints counts and issues only: never an ID or phone number.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { storeTarget } from '../../infra/local/connect.js';
 import { InputError } from '../../shared/errors.js';
@@ -14,8 +13,8 @@ import { CENTRE_UNIT } from '../../shared/tokens.js';
 import { DEFAULT_FORM_LIMITS } from '../../shared/validate-results.js';
 import { validateGrants } from '../../shared/validate-grants.js';
 import type { Issue } from '../../shared/verdict.js';
-import { COLUMN_LABELS } from '../../shared/workbook/annotate.js';
 import { EXIT_CODES, parseCommandLine } from '../args.js';
+import { issueCounts, issueTable, readAtMost } from '../verdict-output.js';
 
 export const USAGE = [
   'Cách dùng: npm run cli -- grants import TỆP [--json]',
@@ -68,8 +67,7 @@ function summarize(
   result: { accepted: boolean; recorded: number; superseded: number; notGranted: number; rows: number; issues: Issue[] },
   fileName: string,
 ): string {
-  const errors = result.issues.filter((i) => i.severity === 'error').length;
-  const warnings = result.issues.length - errors;
+  const { errors, warnings } = issueCounts(result.issues);
   const lines = [
     `Tệp: ${fileName}`,
     result.accepted
@@ -82,44 +80,4 @@ function summarize(
   }
   if (result.issues.length > 0) lines.push('', ...issueTable(result.issues));
   return `${lines.join('\n')}\n`;
-}
-
-/** The issues as an aligned table (row, column, severity, message), as `validate` prints them. */
-export function issueTable(issues: Issue[]): string[] {
-  const table = [
-    ['Dòng', 'Cột', 'Mức độ', 'Nội dung'],
-    ...issues.map((i) => [
-      i.row === null ? '—' : String(i.row),
-      i.column ? COLUMN_LABELS[i.column] : '—',
-      i.severity === 'error' ? 'Lỗi' : 'Cảnh báo',
-      i.message,
-    ]),
-  ];
-  const width = (column: number) => Math.max(...table.map((row) => (row[column] ?? '').length));
-  const widths = [width(0), width(1), width(2)];
-  return table.map((row) => row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column] ?? 0) : cell)).join('  '));
-}
-
-/** Reads no more than `limit` bytes: a huge file is refused by size, not read whole. */
-export function readAtMost(file: string, limit: number): Uint8Array {
-  let stat: ReturnType<typeof statSync>;
-  try {
-    stat = statSync(file);
-  } catch (error) {
-    throw new InputError(`Không tìm thấy tệp "${file}".`, { cause: error });
-  }
-  if (!stat.isFile()) throw new InputError(`"${file}" không phải là một tệp: hãy chỉ ra một tệp .xlsx hoặc .csv.`);
-  const buffer = Buffer.alloc(Math.min(stat.size, limit));
-  const fd = openSync(file, 'r');
-  try {
-    let offset = 0;
-    while (offset < buffer.length) {
-      const read = readSync(fd, buffer, offset, buffer.length - offset, offset);
-      if (read === 0) break;
-      offset += read;
-    }
-    return buffer.subarray(0, offset);
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -14,7 +14,7 @@ import { formatPeriod } from '../../shared/vn/time.js';
 import { isUploaderUnit, unitByCode } from '../../shared/vn/units.js';
 import { annotate } from '../../shared/workbook/annotate.js';
 import { EXIT_CODES } from '../args.js';
-import { issueTable, readAtMost } from './grants.js';
+import { issueCounts, issueTable, readAtMost } from '../verdict-output.js';
 
 export interface IntakeValidateOptions {
   unit?: string | undefined;
@@ -51,12 +51,12 @@ export async function validateIntakeForm(form: 'results' | 'grants', file: strin
   if (options.json) {
     process.stdout.write(`${JSON.stringify(json)}\n`);
   } else {
-    const errors = verdict.issues.filter((i) => i.severity === 'error').length;
+    const { errors, warnings } = issueCounts(verdict.issues);
     const lines = [
       `Tệp: ${fileName}`,
       heading,
       `Kết quả: ${verdict.accepted ? 'ĐƯỢC CHẤP NHẬN' : 'KHÔNG ĐƯỢC CHẤP NHẬN'}`,
-      `Số dòng đọc được: ${verdict.rows.length} · Dòng bỏ qua: ${verdict.skipped.length} · Lỗi: ${errors} · Cảnh báo: ${verdict.issues.length - errors}`,
+      `Số dòng đọc được: ${verdict.rows.length} · Dòng bỏ qua: ${verdict.skipped.length} · Lỗi: ${errors} · Cảnh báo: ${warnings}`,
     ];
     if (verdict.issues.length > 0) lines.push('', ...issueTable(verdict.issues));
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -2,14 +2,15 @@
  * `validate FILE --unit CODE [--form roster] [--json] [--out ANNOTATED.xlsx]` — contract 1 of DESIGN.md.
  * Exit 0 accepted, 1 rejected (an unreadable or hostile file is a rejected file), 2 misuse.
  */
-import { accessSync, closeSync, constants, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { InputError } from '../../shared/errors.js';
 import { parseCommandLine } from '../args.js';
 import { DEFAULT_LIMITS, validate } from '../../shared/validate.js';
-import { FORMS, type FormName, type Issue, type Verdict, verdictJson } from '../../shared/verdict.js';
+import { FORMS, type FormName, type Verdict, verdictJson } from '../../shared/verdict.js';
 import { isUploaderUnit, unitByCode } from '../../shared/vn/units.js';
 import { annotate } from '../../shared/workbook/annotate.js';
+import { issueCounts, issueTable, readAtMost } from '../verdict-output.js';
 import { validateIntakeForm } from './validate-forms.js';
 
 export const USAGE = [
@@ -83,44 +84,10 @@ function isForm(value: string): value is FormName {
   return (FORMS as readonly string[]).includes(value);
 }
 
-/** Reads no more than `limit` bytes: a hostile multi-gigabyte file is rejected by size, not read whole. */
-function readAtMost(file: string, limit: number): Uint8Array {
-  let stat: ReturnType<typeof statSync>;
-  try {
-    stat = statSync(file);
-  } catch (error) {
-    throw new InputError(`Không tìm thấy tệp "${file}".`, { cause: error });
-  }
-  if (stat.isDirectory()) throw new InputError(`"${file}" là một thư mục, không phải tệp: hãy chỉ ra một tệp .xlsx hoặc .csv trong thư mục đó.`);
-  if (!stat.isFile()) throw new InputError(`"${file}" không phải là một tệp thông thường: hãy chỉ ra một tệp .xlsx hoặc .csv.`);
-  const size = stat.size;
-  const buffer = Buffer.alloc(Math.min(size, limit));
-  const fd = openSync(file, 'r');
-  try {
-    let offset = 0;
-    while (offset < buffer.length) {
-      const read = readSync(fd, buffer, offset, buffer.length - offset, offset);
-      if (read === 0) break;
-      offset += read;
-    }
-    return buffer.subarray(0, offset);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-const COLUMN_LABELS: Record<string, string> = {
-  name: 'Họ và tên',
-  unit: 'Đơn vị',
-  idNumber: 'CMND/CCCD',
-  phone: 'Số điện thoại',
-};
-
 /** A readable Vietnamese summary for the centre's staff; no ID or phone number is printed. */
 function summarize(verdict: Verdict, fileName: string): string {
   const unitName = unitByCode(verdict.unit)?.name ?? verdict.unit;
-  const errors = verdict.issues.filter((i) => i.severity === 'error').length;
-  const warnings = verdict.issues.length - errors;
+  const { errors, warnings } = issueCounts(verdict.issues);
   const lines = [
     `Tệp: ${fileName}`,
     `Đơn vị gửi: ${unitName} (${verdict.unit})`,
@@ -130,21 +97,4 @@ function summarize(verdict: Verdict, fileName: string): string {
   ];
   if (verdict.issues.length > 0) lines.push('', ...issueTable(verdict.issues));
   return `${lines.join('\n')}\n`;
-}
-
-function issueTable(issues: Issue[]): string[] {
-  const table: [string, string, string, string][] = [
-    ['Dòng', 'Cột', 'Mức độ', 'Nội dung'],
-    ...issues.map((i): [string, string, string, string] => [
-      i.row === null ? '—' : String(i.row),
-      i.column ? (COLUMN_LABELS[i.column] ?? i.column) : '—',
-      i.severity === 'error' ? 'Lỗi' : 'Cảnh báo',
-      i.message,
-    ]),
-  ];
-  const width = (c: 0 | 1 | 2) => Math.max(...table.map((r) => r[c].length));
-  const widths = [width(0), width(1), width(2)] as const;
-  return table.map(([row, column, severity, message]) =>
-    [row.padEnd(widths[0]), column.padEnd(widths[1]), severity.padEnd(widths[2]), message].join('  '),
-  );
 }
