@@ -101,6 +101,7 @@ const KEY_LABELS = {
   person: 'person-id-hash/v1',
   phone: 'person-phone-hash/v1',
   adminSession: 'admin-session/v1',
+  reportFileLink: 'report-file-link/v1',
 } as const;
 
 function deriveKey(secret: string, label: (typeof KEY_LABELS)[keyof typeof KEY_LABELS]): Buffer {
@@ -201,4 +202,12 @@ export function personPhoneHasher(secret: string): (phone: string) => string {
  */
 export function adminSessionKey(secret: string): Buffer {
   return deriveKey(secret, KEY_LABELS.adminSession);
+}
+
+/**
+ * The key that signs the download links of report workbooks too large to attach, under its own label: such
+ * a link can never pass for an upload token or a session, nor the other way round.
+ */
+export function reportFileLinkKey(secret: string): Buffer {
+  return deriveKey(secret, KEY_LABELS.reportFileLink);
 }

@@ -20,8 +20,10 @@ import {
   pageSettings,
   templateForToken,
 } from '../../shared/pipeline/uploads.js';
+import { REPORT_FILES_PATH } from '../../shared/report/file-link.js';
 import { createAdminApp } from './admin/app.js';
 import { API_ERRORS, type ApiErrorCode, apiErrorMessage, apiErrorOf } from './errors.js';
+import { createReportFilesApp } from './report-files.js';
 
 const createUploadBody = z.object({
   token: z.string().min(1).max(2048),
@@ -93,6 +95,7 @@ export function createApiApp(deps: PipelineDeps): Hono {
   });
 
   app.route('/api/admin', createAdminApp(deps));
+  app.route(REPORT_FILES_PATH, createReportFilesApp(deps));
 
   app.all('/api/*', (c) => errorResponse(c, 'NOT_FOUND'));
 

@@ -1,5 +1,5 @@
-/** Lambda entry point of the monthly report; dependencies built once per cold start. */
+/** Lambda entry point of the monthly report; dependencies (the token secret among them) built once per cold start. */
 import { reportDepsFromEnv } from '../../shared/report/deps.js';
 import { createMonthlyReportHandler } from './app.js';
 
-export const handler = createMonthlyReportHandler(reportDepsFromEnv());
+export const handler = createMonthlyReportHandler(await reportDepsFromEnv());

@@ -13,21 +13,19 @@ import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SESClient } from '@aws-sdk/client-ses';
 import { sendRawEmail } from '../aws/mailer.js';
-import { presignDownload, putObject } from '../aws/s3.js';
+import { putObject } from '../aws/s3.js';
 import { ConfigError, ConflictError } from '../errors.js';
 import { type Logger, safeError } from '../logger.js';
 import type { ReportStore, SendMark } from '../store/reports.js';
 import type { ReportConfig } from './config.js';
 import { buildReportEmail, SES_MAX_MESSAGE_BYTES, workbookFileName, XLSX_CONTENT_TYPE } from './email.js';
+import { issueReportFileToken, REPORT_LINK_TTL_SECONDS, reportFileUrl, reportObjectKey } from './file-link.js';
 import { loadReportData, type ReportSource } from './load.js';
 import { buildReport } from './model.js';
 import type { Report } from './types.js';
 import { buildReportWorkbook } from './workbook.js';
 
-/** Where a workbook too large to attach is kept, for its download link. */
-export const REPORTS_PREFIX = 'reports/';
-/** How long that link works: seven days, the longest a SigV4 presigned URL may live. */
-export const REPORT_LINK_TTL_SECONDS = 7 * 24 * 3600;
+export { REPORT_LINK_TTL_SECONDS, REPORTS_PREFIX } from './file-link.js';
 /** A claim outlives the longest run (the function's 5-minute timeout) with a margin. */
 export const SEND_LEASE_MS = 10 * 60_000;
 
@@ -43,6 +41,11 @@ export interface ReportDeps {
   now: () => Date;
   /** Above this raw size the workbook is linked, not attached (default: SES's limit; tests lower it). */
   maxMessageBytes?: number;
+  /**
+   * What signs the link to a workbook too large to attach (shared/report/file-link.ts): the token secret, and
+   * the page's public origin the link points to (null when not configured: such a report then fails).
+   */
+  fileLink: { secret: string; publicBaseUrl: string | null };
 }
 
 export interface ProducedReport {
@@ -68,15 +71,13 @@ async function composeMessage(deps: ReportDeps, produced: ProducedReport): Promi
   const base = { report, from: deps.config.sender, to: deps.config.recipients };
   const attached = await buildReportEmail({ ...base, workbook: { kind: 'attachment', bytes: workbook } });
   if (attached.raw.byteLength <= (deps.maxMessageBytes ?? SES_MAX_MESSAGE_BYTES)) return { raw: attached.raw, attached: true };
-  const key = `${REPORTS_PREFIX}${report.period}/${deps.now().getTime().toString(36)}-${workbookFileName(report.period)}`;
+  // Fail before storing anything: a mail whose link leads nowhere is worse than no mail (the run's error alarms).
+  const { publicBaseUrl, secret } = deps.fileLink;
+  if (!publicBaseUrl) throw new ConfigError('report workbook too large to attach and no PUBLIC_BASE_URL (motcua:publicBaseUrl) to link it from');
+  const key = reportObjectKey(report.period, workbookFileName(report.period), deps.now());
   await putObject(deps.s3, { bucket: deps.bucketName, key, body: workbook, contentType: XLSX_CONTENT_TYPE });
-  const url = await presignDownload(deps.s3, {
-    bucket: deps.bucketName,
-    key,
-    downloadName: workbookFileName(report.period),
-    expiresInSeconds: REPORT_LINK_TTL_SECONDS,
-  });
   const expiresAt = new Date(deps.now().getTime() + REPORT_LINK_TTL_SECONDS * 1000);
+  const url = reportFileUrl(publicBaseUrl, issueReportFileToken({ key, period: report.period, expiresAt }, secret));
   const linked = await buildReportEmail({ ...base, workbook: { kind: 'link', url, expiresAt } });
   return { raw: linked.raw, attached: false };
 }
@@ -84,7 +85,8 @@ async function composeMessage(deps: ReportDeps, produced: ProducedReport): Promi
 /**
  * Sends `period`'s report unless it was sent already (`force` sends again, on purpose). Throws
  * `ConflictError` when another run holds the month's claim, `DependencyError` when SES failed after the
- * SDK's retries, `ConfigError` when there is nobody to send to.
+ * SDK's retries, `ConfigError` when there is nobody to send to, or when the workbook is too large to attach
+ * and there is no public origin to link it from.
  */
 export async function sendReport(
   deps: ReportDeps,

@@ -17,11 +17,12 @@ import { CENTRE_UNIT } from '../../shared/tokens.js';
 import { AUGUST_CENTRE, GRANTS, JULY_CENTRE, JULY_PHU_CAT, JULY_VINH_THANH, PHU_CAT, ROSTERS, VINH_THANH, entry } from '../unit/report/fixtures.js';
 import { useLocalStack } from '../support/local-stack.js';
 
-const stackRef = useLocalStack();
 const SENDER = 'bao-cao@ttpvhcc.binhdinh.gov.vn';
 const RECIPIENTS = ['chanh-van-phong@binhdinh.gov.vn', 'pho-chu-tich@binhdinh.gov.vn'];
 /** 08:00 on 1 September 2021 in Vietnam: July and August have ended. */
 const NOW = new Date('2021-09-01T01:00:00Z');
+// The stack's API shares the report's clock: the 7-day link a report of NOW carries is judged at NOW.
+const stackRef = useLocalStack({ now: () => NOW });
 
 interface StoredEmail {
   subject: string;
@@ -228,16 +229,21 @@ describe('the report e-mail', () => {
     expect(await inbox()).toHaveLength(before + 1);
   });
 
-  it('links the workbook, stored under reports/ for seven days, when attaching it would pass the size limit', async () => {
+  it('links the workbook, stored under reports/, through our own origin for seven days, when attaching it would pass the size limit', async () => {
     const linked = await sendReport({ ...deps, maxMessageBytes: 1000 }, '2021-08', { force: true });
     expect(linked).toMatchObject({ outcome: 'sent', attached: false });
     const email = (await inbox()).at(-1);
     expect(email?.attachments).toEqual([]);
     const url = email?.body.text?.match(/https?:\/\/\S+/)?.[0];
     if (!url) throw new Error('no link in the e-mail');
-    expect(new URL(url).pathname).toMatch(/\/reports\/2021-08\/[a-z0-9]+-bao-cao-tai-khoan-cong-dan-2021-08\.xlsx$/);
-    expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe(String(7 * 24 * 3600));
-    const download = await fetch(url);
+    // The mail's link is the page's origin, signed by us; it redirects to a short-lived GET of the object.
+    expect(url.startsWith(`${stackRef.current.baseUrl}/api/report-files/`)).toBe(true);
+    const redirect = await fetch(url, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    const location = new URL(redirect.headers.get('location') ?? '');
+    expect(location.pathname).toMatch(/\/reports\/2021-08\/[a-z0-9]+-bao-cao-tai-khoan-cong-dan-2021-08\.xlsx$/);
+    expect(location.searchParams.get('X-Amz-Expires')).toBe('300');
+    const download = await fetch(location);
     expect(download.status).toBe(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await download.arrayBuffer()) as unknown as ArrayBuffer);
