@@ -6,6 +6,9 @@
  */
 import { Annotations, Arn, ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { REPORTS_PREFIX } from '../../shared/report/file-link.js';
+import type { IntakeStack } from '../intake-stack.js';
+import { grantAccess } from './function-access.js';
 import type { IntakeConfig } from './intake-config.js';
 import type { IntakeFunction } from './intake-function.js';
 
@@ -48,5 +51,25 @@ export function grantDashboard(api: IntakeFunction, config: DashboardConfig): vo
       ),
       conditions: { StringEquals: { 'ses:FromAddress': config.reportSender } },
     }),
+  );
+}
+
+/**
+ * Read on `reports/` for the api function, and nothing more: the link in a report mail whose workbook was too
+ * large to attach goes to `/api/report-files/<token>`, which answers with a 5-minute GET presigned by this
+ * role (a link presigned by the report function's temporary credentials would not last the 7 days promised).
+ * Called once the api function exists, by the monthly report's construct.
+ */
+export function grantReportFileReads(stack: IntakeStack): void {
+  grantAccess(
+    stack.apiFunction,
+    { readObjects: [REPORTS_PREFIX] },
+    {
+      table: stack.storage.table,
+      tableIndexNames: [],
+      bucket: stack.storage.uploadsBucket,
+      tokenSecret: stack.tokenSecret,
+      email: { sender: stack.config.reportSender, recipients: stack.config.reportRecipients },
+    },
   );
 }

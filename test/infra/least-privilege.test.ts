@@ -92,6 +92,9 @@ describe('function roles', () => {
         's3:PutObject <UploadsBucket.Arn>/incoming/*',
         // Presigned GET of the annotated workbook.
         's3:GetObject <UploadsBucket.Arn>/annotated/*',
+        // The 5-minute GET behind a report mail's 7-day link (/api/report-files/<token>) to a workbook too
+        // large to attach: read only, the report function writes it.
+        's3:GetObject <UploadsBucket.Arn>/reports/*',
         'secretsmanager:GetSecretValue <TokenSecret>',
         // The dashboard's sign-in, link and reminder mails (SendEmail) and the report sent from it
         // (SendRawEmail), on the sender's identities (and, for the SES sandbox, the allow-listed staff),
@@ -127,9 +130,10 @@ describe('function roles', () => {
         // Queries, and the report's own items (per-month snapshots and figures, the "sent" mark).
         ...TABLE_READ_WRITE,
         ...INDEX_QUERIES,
-        // A workbook too large to attach goes to reports/, with a presigned download link.
-        's3:GetObject <UploadsBucket.Arn>/reports/*',
+        // A workbook too large to attach goes to reports/ (the api function serves it; this role cannot read it).
         's3:PutObject <UploadsBucket.Arn>/reports/*',
+        // Signs the 7-day link to that workbook with a key derived from the token secret.
+        'secretsmanager:GetSecretValue <TokenSecret>',
         // From the configured sender only (an ses:FromAddress condition): its address and domain identities.
         ...['bao-cao@example.invalid', 'example.invalid'].flatMap((identity) =>
           ['ses:SendEmail', 'ses:SendRawEmail'].map((action) => `${action} arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/${identity}`),
@@ -203,9 +207,11 @@ describe('every IAM policy of the stack', () => {
         's3:GetObject <UploadsBucket.Arn>/annotated/*',
         's3:GetObject <UploadsBucket.Arn>/incoming/*',
         's3:PutObject <UploadsBucket.Arn>/annotated/*',
-        // The monthly report's reports/ prefix (a workbook too large to attach), and EventBridge Scheduler's
-        // right to invoke that one function (CDK's LambdaInvoke target names its versions and aliases, "<arn>:*").
-        's3:GetObject,s3:PutObject <UploadsBucket.Arn>/reports/*',
+        // The reports/ prefix (a workbook too large to attach): the report writes it, the api function reads
+        // it behind the mail's link. And EventBridge Scheduler's right to invoke that one function (CDK's
+        // LambdaInvoke target names its versions and aliases, "<arn>:*").
+        's3:PutObject <UploadsBucket.Arn>/reports/*',
+        's3:GetObject <UploadsBucket.Arn>/reports/*',
         'lambda:InvokeFunction <MonthlyReportFunction.Arn>:*',
         // CDK's BucketDeployment, run at deploy time only: the page bucket's objects (public static files),
         // the asset object in the CDK bootstrap bucket (its key is a hash), and CloudFront invalidations,

@@ -4,7 +4,7 @@
  * configured sender only, no token secret and no Scan.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MONTHLY_REPORT_SCHEDULE } from '../../infra/constructs/monthly-report.js';
 import type { IntakeStack } from '../../infra/intake-stack.js';
@@ -79,13 +79,35 @@ describe('the monthly report on AWS', () => {
     expect(identities.sort()).toEqual([SENDER, 'ttpvhcc.binhdinh.gov.vn', ...RECIPIENTS].sort());
   });
 
-  it('holds the table (no Scan), the reports/ prefix and SES, and not the token secret', () => {
+  it('holds the table (no Scan), writes (never reads) under reports/, SES, and the token secret that signs the link', () => {
     const actions = statementsOfReportRole().flatMap((s) => asList(s.Action).map((action) => `${action} ${JSON.stringify(s.Resource)}`));
     expect(actions.some((a) => a.startsWith('dynamodb:Query'))).toBe(true);
     expect(actions.some((a) => a.startsWith('dynamodb:Scan'))).toBe(false);
-    expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
+    const secrets = actions.filter((a) => a.startsWith('secretsmanager:'));
+    expect(secrets).toEqual([`secretsmanager:GetSecretValue ${JSON.stringify({ Ref: logicalIdOf(stack.tokenSecret) })}`]);
     const objects = actions.filter((a) => a.startsWith('s3:'));
-    expect(objects).toHaveLength(2);
-    for (const grant of objects) expect(grant).toContain('/reports/*');
+    expect(objects).toHaveLength(1);
+    expect(objects[0]).toMatch(/^s3:PutObject .*\/reports\/\*/);
+  });
+
+  it('lets the api function read reports/ (the link redirects to a GET it presigns), and write nothing there', () => {
+    const roleId = logicalIdOf(stack.apiFunction.role);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
+      Properties: { Roles?: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } };
+    }[];
+    const onReports = policies
+      .filter((p) => p.Properties.Roles?.some((role) => role.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((s) => JSON.stringify(s.Resource).includes('/reports/*'));
+    expect(onReports.flatMap((s) => asList(s.Action))).toEqual(['s3:GetObject']);
+  });
+
+  it('gives the function the public origin its link points at, and warns at synth time when there is none', () => {
+    const configured = synthIntakeStack({ context: { publicBaseUrl: 'https://d1.cloudfront.net/' } });
+    configured.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'motcua-monthly-report', PUBLIC_BASE_URL: 'https://d1.cloudfront.net' }) },
+    });
+    Annotations.fromStack(configured.stack).hasNoWarning('*', Match.stringLikeRegexp('motcua:report-without-public-base-url'));
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('motcua:report-without-public-base-url'));
   });
 });
