@@ -9,7 +9,8 @@
  * `scripts/make-template.ts` writes the roster form with no unit (`web/static/mau-phu-luc-2.xlsx`); the API
  * builds each link's own (`GET /api/template`).
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from '../workbook/exceljs.js';
 import { CENTRE_UNIT, type UploadForm } from '../tokens.js';
 import { formatPeriod } from '../vn/time.js';
 import { unitByCode } from '../vn/units.js';
@@ -113,7 +114,8 @@ const FORMATS = { plain: undefined, text: TEXT_FORMAT, date: DATE_FORMAT } as co
 
 /** The blank form for a link (or, without a unit, the letter's own blank roster template). */
 export async function buildTemplate(request: TemplateRequest = { form: 'roster' }): Promise<ExcelJS.Workbook> {
-  const workbook = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcelJs();
+  const workbook = new Workbook();
   workbook.creator = 'Trung tâm Phục vụ hành chính công tỉnh Bình Định';
   workbook.created = FIXED_DATE;
   workbook.modified = FIXED_DATE;

@@ -9,7 +9,7 @@
  */
 import { GRANT_DATE_LABEL } from '../forms/grants.js';
 import { formatVietnamDate } from '../vn/time.js';
-import ExcelJS from 'exceljs';
+import { loadExcelJs } from '../workbook/exceljs.js';
 import { unitByCode } from '../vn/units.js';
 import type { ExportedOfficial } from './rosters.js';
 
@@ -36,7 +36,8 @@ export function sharedNote(alsoListedBy: readonly string[]): string {
 }
 
 export async function buildRosterExport(officials: readonly ExportedOfficial[], generatedAt: Date): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcelJs();
+  const workbook = new Workbook();
   workbook.creator = 'motcua-intake';
   workbook.created = generatedAt;
   const sheet = workbook.addWorksheet(EXPORT_SHEET_NAME, {

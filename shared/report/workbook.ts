@@ -6,7 +6,8 @@
  * have not reported, and the rows of the centre's file that matched no roster (counts only: no ID or phone
  * number anywhere in the workbook).
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from '../workbook/exceljs.js';
 import { formatIsoDate, formatPeriod, vietnamIsoDate } from '../vn/time.js';
 import type { DeadlineStatus, Report, UnitReport } from './types.js';
 
@@ -147,7 +148,8 @@ const summaryCells = (unit: Pick<UnitReport, 'officials' | 'granted' | 'accounts
 const ROMAN = ['I', 'II', 'III'] as const;
 
 export async function buildReportWorkbook(report: Report): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcelJs();
+  const workbook = new Workbook();
   workbook.creator = 'motcua-intake';
   workbook.created = new Date(report.generatedAt);
   workbook.title = `${REPORT_TITLE} ${monthLine(report)}`;

@@ -6,9 +6,10 @@
  * cannot be reopened, the copy holds the "Lỗi" sheet alone. The original is never read further than
  * `readWorkbook` would read it, so annotating costs what validating did, whatever the file claims.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Issue, IssueColumn, Severity, TableLocation, Verdict } from '../verdict.js';
 import { parseUpload, type ReadLimits, resolveReadLimits } from './read.js';
+import { loadExcelJs } from './exceljs.js';
 import type { SheetData } from './types.js';
 import { loadExcelWorkbook } from './xlsx.js';
 
@@ -111,7 +112,7 @@ function columnOf(table: TableLocation, column: IssueColumn): number[] {
 function firstUsedColumn(worksheet: ExcelJS.Worksheet, rowNumber: number, table: TableLocation): number {
   let first: number | undefined;
   worksheet.getRow(rowNumber).eachCell({ includeEmpty: false }, (cell, column) => {
-    if (first === undefined && cell.type !== ExcelJS.ValueType.Merge && cell.value !== null && cell.value !== '') first = column;
+    if (first === undefined && cell.master === cell && cell.value !== null && cell.value !== '') first = column;
   });
   const tableColumns = Object.values(table.columns).filter((value): value is number => typeof value === 'number');
   return first ?? (tableColumns.length > 0 ? Math.min(...tableColumns) : 1);
@@ -230,8 +231,9 @@ function addIssuesSheet(
 }
 
 /** A CSV's cells in a new workbook, each record on the row of its line, as text (exactly as typed). */
-function workbookFromCsv(sheetData: SheetData): ExcelJS.Workbook {
-  const workbook = new ExcelJS.Workbook();
+async function workbookFromCsv(sheetData: SheetData): Promise<ExcelJS.Workbook> {
+  const { Workbook } = await loadExcelJs();
+  const workbook = new Workbook();
   const worksheet = workbook.addWorksheet(sheetData.name);
   const widths: number[] = [];
   for (const { row, cells } of sheetData.rows) {
@@ -259,7 +261,7 @@ async function reopen(bytes: Uint8Array, fileName: string, limits: ReadLimits): 
     // The reading `validate` made of these bytes (parsed again only when annotating comes first).
     const { reopening } = await parseUpload(bytes, fileName, limits);
     if (reopening.format === 'xlsx') return reopening.withinBounds ? await loadExcelWorkbook(bytes) : null;
-    if (reopening.format === 'csv') return reopening.complete ? workbookFromCsv(reopening.sheet) : null;
+    if (reopening.format === 'csv') return reopening.complete ? await workbookFromCsv(reopening.sheet) : null;
     return null;
   } catch {
     // The clerk still gets the list of issues.
@@ -275,7 +277,8 @@ function toBytes(written: ExcelJS.Buffer): Uint8Array {
 }
 
 async function issuesOnly(issues: readonly Issue[]): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcelJs();
+  const workbook = new Workbook();
   addIssuesSheet(workbook, issues, undefined);
   return toBytes(await workbook.xlsx.writeBuffer());
 }

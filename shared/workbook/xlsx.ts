@@ -9,7 +9,8 @@
  * again; this builds the cells a roster needs and nothing else. exceljs still loads a workbook that must
  * be written back (annotating a rejected file), and only when it is within the bounds (`xlsxWithinBounds`).
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from './exceljs.js';
 import type { Cell, SheetData, SheetRow, WorkbookData } from './types.js';
 import { type InflatedEntry, inflateZipWithin } from './zip-guard.js';
 
@@ -30,7 +31,8 @@ export function asNodeBuffer(bytes: Uint8Array): Buffer {
 
 /** Loads the bytes into an exceljs Workbook (throws on a file exceljs cannot parse). */
 export async function loadExcelWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
-  const workbook = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcelJs();
+  const workbook = new Workbook();
   // exceljs's own `Buffer` type is a bare ArrayBuffer interface; a Node Buffer is what it really takes.
   await workbook.xlsx.load(asNodeBuffer(bytes) as unknown as ExcelJS.Buffer);
   return workbook;
@@ -94,7 +96,8 @@ function plainOf(value: unknown, numFmt: string | undefined): Plain {
 
 /** One exceljs cell → Cell, or null when empty. Merged cells other than the master are empty. */
 export function cellOf(cell: ExcelJS.Cell): Cell | null {
-  if (cell.type === ExcelJS.ValueType.Merge) return null;
+  // A merged cell other than the master (exceljs's ValueType.Merge) has another cell as its master.
+  if (cell.master !== cell) return null;
   const plain = plainOf(cell.value, cell.numFmt);
   if (!plain || plain.text.trim() === '') return null;
   return plain;
