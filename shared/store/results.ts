@@ -8,16 +8,17 @@
  * | results pointer     | `PERIOD#<period>`                           | `RESULTS#<scope>`  | period, scope, versionId, uploadId, orderKey, receivedAt, firstReceivedAt, rowCount, total, updatedAt, previousVersionId |
  *
  * `scope` is the uploader: a unit code, or the centre (`CENTRE_UNIT`). A version is written in full before
- * the pointer of its scope and month flips to it, conditionally on its order key being newer; a newer file
+ * the pointer of its scope and month flips to it, conditionally on its order key being newer (the flip and
+ * its ordering rule: shared/store/pointer.ts); a newer file
  * of the same scope and month replaces the older one, and readers only ever follow pointers. Rows are
  * attributed to a unit when the file is accepted, so a past month does not move when rosters change.
  * Everything a report needs is a Query keyed by period: the pointers of a month (one Query), then each
  * pointed version's rows (one paged Query each). Never a Scan.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ConflictError, DependencyError } from '../errors.js';
 import { batchWrite, type WriteRequest } from './batch.js';
+import { flipPointer } from './pointer.js';
 import { dynamoCall, parseItem, queryParsed, type TableAccess } from './query.js';
 import type { FlipResult } from './types.js';
 
@@ -96,11 +97,6 @@ const entrySchema = z.object({
   workUnitCode: z.string().nullable(),
 });
 
-/** Distinct version ids other than `current` (a version is never obsolete to its own pointer). */
-function obsoleteVersions(current: string, candidates: readonly (string | null)[]): string[] {
-  return [...new Set(candidates.filter((id): id is string => id !== null && id !== current))];
-}
-
 export type ResultsStore = ReturnType<typeof createResultsStore>;
 
 export function createResultsStore(table: TableAccess) {
@@ -146,74 +142,23 @@ export function createResultsStore(table: TableAccess) {
 
     /**
      * Points the scope's month at `versionId` if it is newer than the current one; only after every row is
-     * written, so no reader sees a partial or mixed file. Same outcomes as the roster flip.
+     * written (shared/store/pointer.ts). Same outcomes as the roster flip.
      */
     async flipResults(request: ResultsFlipRequest, now: Date): Promise<FlipResult> {
-      const received = request.receivedAt.toISOString();
-      const pointerKey = keys.pointer(request.period, request.scope);
-      try {
-        const result = await dynamoCall('UpdateItem flip results', () =>
-          doc.send(
-            new UpdateCommand({
-              TableName,
-              Key: pointerKey,
-              // Operands read the item as it was before the update: `previousVersionId` gets the old `versionId`.
-              UpdateExpression:
-                'SET #type = :type, period = :period, #scope = :scope, previousVersionId = if_not_exists(versionId, :none), versionId = :version, uploadId = :upload, orderKey = :k, rowCount = :rows, #total = :total, receivedAt = :received, firstReceivedAt = if_not_exists(firstReceivedAt, :received), updatedAt = :now',
-              ConditionExpression: 'attribute_not_exists(pk) OR orderKey < :k',
-              ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', '#total': 'total' },
-              ExpressionAttributeValues: {
-                ':type': 'results-pointer',
-                ':none': null,
-                ':period': request.period,
-                ':scope': request.scope,
-                ':version': request.versionId,
-                ':upload': request.uploadId,
-                ':k': request.orderKey,
-                ':rows': request.rowCount,
-                ':total': request.total,
-                ':received': received,
-                ':now': now.toISOString(),
-              },
-              ReturnValues: 'ALL_OLD',
-            }),
-          ),
-        );
-        const previous = result.Attributes;
-        const previousVersionId = typeof previous?.versionId === 'string' ? previous.versionId : null;
-        const replacedByPrevious = typeof previous?.previousVersionId === 'string' ? previous.previousVersionId : null;
-        return {
-          outcome: 'flipped',
-          previousVersionId,
-          obsoleteVersionIds: obsoleteVersions(request.versionId, [previousVersionId, replacedByPrevious]),
-        };
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-      }
-      const current = await getResultsPointer(request.period, request.scope);
-      if (!current) throw new DependencyError('DynamoDB results pointer vanished during flip');
-      if (current.versionId === request.versionId) {
-        return { outcome: 'already-current', obsoleteVersionIds: obsoleteVersions(request.versionId, [current.previousVersionId]) };
-      }
-      // An older file that arrived late still counts for the deadline: it was received when it was.
-      if (received < current.firstReceivedAt) {
-        try {
-          await dynamoCall('UpdateItem results first received', () =>
-            doc.send(
-              new UpdateCommand({
-                TableName,
-                Key: pointerKey,
-                UpdateExpression: 'SET firstReceivedAt = :received',
-                ConditionExpression: 'firstReceivedAt > :received',
-                ExpressionAttributeValues: { ':received': received },
-              }),
-            ),
-          );
-        } catch (error) {
-          if (!(error instanceof ConflictError)) throw error;
-        }
-      }
-      return { outcome: 'stale', currentVersionId: current.versionId };
+      return flipPointer(
+        table,
+        {
+          what: 'results',
+          key: keys.pointer(request.period, request.scope),
+          versionId: request.versionId,
+          uploadId: request.uploadId,
+          orderKey: request.orderKey,
+          receivedAt: request.receivedAt,
+          attributes: { type: 'results-pointer', period: request.period, scope: request.scope, rowCount: request.rowCount, total: request.total },
+          readCurrent: () => getResultsPointer(request.period, request.scope),
+        },
+        now,
+      );
     },
 
     getResultsPointer,

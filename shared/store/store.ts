@@ -25,11 +25,8 @@
  * - A *version marker* in the unit's partition is written before a version's first row and deleted after
  *   its last: whatever a crash leaves behind, a Query on `UNIT#<unit>` lists every version whose rows may
  *   still exist, so rows no pointer leads to are found without a Scan (see shared/pipeline/orphan-versions.ts).
- * - "Newer" is the order key `<eventTime>#<sequencer>`. AWS documents `sequencer` as comparable (after
- *   right-padding the shorter with zeros) only between events *of the same key*, and each upload has its
- *   own key; so the S3 event time (ms, when S3 finished the request) orders different uploads, and the
- *   padded sequencer orders two objects written to one key within the same millisecond. Duplicate events
- *   carry the same order key, so they can neither flip twice nor resurrect an older version.
+ * - "Newer" is the order key `<eventTime>#<sequencer>` (`objectOrderKey`); why it orders uploads, and the
+ *   flip itself, shared with monthly results: shared/store/pointer.ts.
  * - Idempotency of processing needs no extra table: the upload item remembers the order key of the object
  *   it processed and its status; a duplicate of a finished object is recognized and dropped, a retry of an
  *   unfinished one runs again over idempotent writes (same keys, same values).
@@ -44,13 +41,11 @@
  *   expiry times (never the token). `LINKS` alone is the unit's link revocation: the instant before which its
  *   links are void (shared/store/link-revocations.ts, checked by the API on every request).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -59,6 +54,8 @@ import { ConflictError, DependencyError } from '../errors.js';
 import { UPLOAD_FORMS } from '../tokens.js';
 import type { Issue } from '../verdict.js';
 import { batchWrite, mapWithConcurrency, type WriteRequest } from './batch.js';
+import { flipPointer } from './pointer.js';
+import { dynamoCall as call, queryItems, type TableAccess } from './query.js';
 import { GSI2 } from './table.js';
 import {
   type BeginOutcome,
@@ -132,24 +129,6 @@ export function objectOrderKey(eventTime: Date, sequencer: string): string {
   return `${eventTime.toISOString()}#${normalized.padEnd(SEQUENCER_WIDTH, '0')}`;
 }
 
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
-
-/** Distinct version ids other than `current` (a version is never obsolete to its own pointer). */
-function obsoleteVersions(current: string, candidates: readonly (string | null)[]): string[] {
-  return [...new Set(candidates.filter((id): id is string => id !== null && id !== current))];
-}
-
-async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isConditionFailure(error)) throw new ConflictError(what, { cause: error });
-    throw new DependencyError(`DynamoDB ${what}`, { cause: error });
-  }
-}
-
 type Item = Record<string, unknown>;
 const str = (item: Item, name: string): string => (typeof item[name] === 'string' ? (item[name] as string) : '');
 const optStr = (item: Item, name: string): string | null => (typeof item[name] === 'string' ? (item[name] as string) : null);
@@ -168,16 +147,9 @@ export function createStore(options: StoreOptions) {
   const inlineMax = options.inlineIssuesMaxBytes ?? INLINE_ISSUES_MAX_BYTES;
   const pendingTtl = options.pendingTtlSeconds ?? PENDING_TTL_SECONDS;
 
-  async function queryAll(input: Omit<QueryCommandInput, 'TableName'>, limit = Number.POSITIVE_INFINITY): Promise<Item[]> {
-    const items: Item[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await call('Query', () => doc.send(new QueryCommand({ TableName, ...input, ExclusiveStartKey })));
-      items.push(...((page.Items ?? []) as Item[]));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey && items.length < limit);
-    return items.slice(0, limit);
-  }
+  const table: TableAccess = { doc, tableName: TableName };
+  const queryAll = (input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>, limit?: number): Promise<Item[]> =>
+    queryItems(table, input, limit);
 
   function toUpload(item: Item): UploadRecord {
     return {
@@ -551,73 +523,30 @@ export function createStore(options: StoreOptions) {
     },
 
     /**
-     * Points the unit at `versionId` if it is newer than the current one. Only after every row is written:
-     * then no reader ever sees a partial or mixed roster.
+     * Points the unit at `versionId` if it is newer than the current one (shared/store/pointer.ts). Only after
+     * every row is written: then no reader ever sees a partial or mixed roster.
      */
     async flipRoster(request: FlipRequest, now: Date): Promise<FlipResult> {
-      const received = request.receivedAt.toISOString();
-      try {
-        const result = await call('UpdateItem flip roster', () =>
-          doc.send(
-            new UpdateCommand({
-              TableName,
-              Key: key.rosterPointer(request.unit),
-              // Operands read the item as it was before the update: `previousVersionId` gets the old `versionId`.
-              UpdateExpression:
-                'SET #type = :type, #unit = :unit, previousVersionId = if_not_exists(versionId, :none), versionId = :version, uploadId = :upload, orderKey = :k, officialCount = :count, receivedAt = :received, firstReceivedAt = if_not_exists(firstReceivedAt, :received), updatedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :unit',
-              ConditionExpression: 'attribute_not_exists(pk) OR orderKey < :k',
-              ExpressionAttributeNames: { '#type': 'type', '#unit': 'unit' },
-              ExpressionAttributeValues: {
-                ':type': 'roster-pointer',
-                ':none': null,
-                ':unit': request.unit,
-                ':version': request.versionId,
-                ':upload': request.uploadId,
-                ':k': request.orderKey,
-                ':count': request.officialCount,
-                ':received': received,
-                ':now': now.toISOString(),
-                ':gsi2pk': key.rosterPointers,
-              },
-              ReturnValues: 'ALL_OLD',
-            }),
-          ),
-        );
-        const previous = result.Attributes as Item | undefined;
-        const previousVersionId = previous ? optStr(previous, 'versionId') : null;
-        const replacedByPrevious = previous ? optStr(previous, 'previousVersionId') : null;
-        return {
-          outcome: 'flipped',
-          previousVersionId,
-          obsoleteVersionIds: obsoleteVersions(request.versionId, [previousVersionId, replacedByPrevious]),
-        };
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-      }
-      const current = await getPointer(request.unit);
-      if (!current) throw new DependencyError('DynamoDB roster pointer vanished during flip');
-      if (current.versionId === request.versionId) {
-        return { outcome: 'already-current', obsoleteVersionIds: obsoleteVersions(request.versionId, [current.previousVersionId]) };
-      }
-      // An older roster that arrived late still counts for the deadline: it was received when it was.
-      if (received < current.firstReceivedAt) {
-        try {
-          await call('UpdateItem first received', () =>
-            doc.send(
-              new UpdateCommand({
-                TableName,
-                Key: key.rosterPointer(request.unit),
-                UpdateExpression: 'SET firstReceivedAt = :received',
-                ConditionExpression: 'firstReceivedAt > :received',
-                ExpressionAttributeValues: { ':received': received },
-              }),
-            ),
-          );
-        } catch (error) {
-          if (!(error instanceof ConflictError)) throw error;
-        }
-      }
-      return { outcome: 'stale', currentVersionId: current.versionId };
+      return flipPointer(
+        table,
+        {
+          what: 'roster',
+          key: key.rosterPointer(request.unit),
+          versionId: request.versionId,
+          uploadId: request.uploadId,
+          orderKey: request.orderKey,
+          receivedAt: request.receivedAt,
+          attributes: {
+            type: 'roster-pointer',
+            unit: request.unit,
+            officialCount: request.officialCount,
+            gsi2pk: key.rosterPointers,
+            gsi2sk: request.unit,
+          },
+          readCurrent: () => getPointer(request.unit),
+        },
+        now,
+      );
     },
 
     getRosterPointer: getPointer,
