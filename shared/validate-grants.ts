@@ -19,9 +19,12 @@ import {
   fieldIssues,
   nameAt,
   readFormTable,
+  refusedFile,
   resolveFormLimits,
+  settleIssues,
   textAt,
-} from './validate-results.js';
+  tooManyRowsIssue,
+} from './validate-form.js';
 import type { Cell } from './workbook/types.js';
 
 export interface GrantsContext {
@@ -91,7 +94,7 @@ export async function validateGrants(bytes: Uint8Array, context: GrantsContext):
   const limits = resolveFormLimits(context.limits);
   const base = { form: 'grants' as const, unit: context.unit };
   const found = await readFormTable(bytes, context.fileName, GRANTS_TABLE, limits);
-  if (!found.ok) return { ...base, accepted: false, rows: [], issues: [found.issue], skipped: [] };
+  if (!found.ok) return { ...base, ...refusedFile(found.issue) };
   const { match, table } = found;
   const { columns } = table;
 
@@ -100,16 +103,7 @@ export async function validateGrants(bytes: Uint8Array, context: GrantsContext):
       (column) => cellAt(row, column) === null,
     ),
   );
-  if (data.length > limits.maxDataRows) {
-    return {
-      ...base,
-      accepted: false,
-      rows: [],
-      issues: [makeIssue('FILE_TOO_MANY_ROWS', {}, { limit: limits.maxDataRows.toLocaleString('vi-VN') })],
-      skipped: [],
-      table,
-    };
-  }
+  if (data.length > limits.maxDataRows) return { ...base, ...refusedFile(tooManyRowsIssue(limits.maxDataRows), table) };
 
   const now = context.now ?? new Date();
   const today = vietnamIsoDate(now);
@@ -157,11 +151,9 @@ export async function validateGrants(bytes: Uint8Array, context: GrantsContext):
   const dated = rows.filter((row) => datedRows.has(row.row));
   rowIssues.push(...duplicateIssues(dated, (row) => [row.idNumber], 'GRANT_PERSON_DUPLICATE', 'idNumber'));
 
-  const erroneous = new Set(rowIssues.filter((i) => i.severity === 'error').map((i) => i.row));
-  for (const row of rows) row.ok = !erroneous.has(row.row);
   const fileIssues: Issue[] = [];
   if (rows.length === 0) fileIssues.push(makeIssue('FILE_NO_DATA_ROWS'));
   else if (dated.length === 0) fileIssues.push(makeIssue('GRANTS_NO_DATES'));
-  const issues = [...fileIssues, ...rowIssues.sort(byPosition)];
+  const issues = settleIssues(rows, fileIssues, rowIssues, byPosition);
   return { ...base, accepted: dated.length > 0 && !issues.some((i) => i.severity === 'error'), rows, issues, skipped, table };
 }

@@ -25,8 +25,9 @@ import { cleanText, foldText, holdsPersonalNumber, looksLikeIdOrPhone, toneKey }
 import { vietnamIsoDate } from './vn/time.js';
 import type { FieldResult } from './vn/types.js';
 import { isUploaderUnit, resolveSender, resolveUnit, unitByCode } from './vn/units.js';
-import { findTable } from './workbook/find-table.js';
-import { DEFAULT_READ_LIMITS, readWorkbook } from './workbook/read.js';
+import { refusedFile, readFormTable, settleIssues, tooManyRowsIssue } from './validate-form.js';
+import { ROSTER_TABLE } from './workbook/find-table.js';
+import { DEFAULT_READ_LIMITS } from './workbook/read.js';
 import type { Cell, SheetRow } from './workbook/types.js';
 
 export interface ValidateContext {
@@ -66,32 +67,9 @@ export async function validate(bytes: Uint8Array, context: ValidateContext): Pro
   if (!isUploaderUnit(context.unit)) throw new InputError(`Mã đơn vị không hợp lệ: ${context.unit}`);
   const limits = { ...DEFAULT_LIMITS, ...context.limits };
   const base = { form: context.form, unit: context.unit };
-  const rejectFile = (code: IssueCode, params?: IssueParams, table?: TableLocation): Verdict => ({
-    ...base,
-    accepted: false,
-    rows: [],
-    issues: [makeIssue(code, {}, params)],
-    skipped: [],
-    ...(table ? { table } : {}),
-  });
-
-  const read = await readWorkbook(bytes, context.fileName, limits);
-  if (!read.ok) return rejectFile(read.code, read.params);
-  const match = findTable(read.workbook);
-  if (!match.ok) return rejectFile(match.code, match.params);
-
-  const { columns } = match;
-  const table: TableLocation = {
-    sheet: match.sheet.name,
-    headerRow: match.headerRow,
-    columns: {
-      name: columns.nameFirst ?? columns.name,
-      ...(columns.nameFirst !== undefined && columns.nameLast !== undefined ? { nameExtra: columns.nameLast } : {}),
-      unit: columns.unit,
-      idNumber: columns.idNumber,
-      phone: columns.phone,
-    },
-  };
+  const found = await readFormTable(bytes, context.fileName, ROSTER_TABLE, limits);
+  if (!found.ok) return { ...base, ...refusedFile(found.issue) };
+  const { match, table } = found;
 
   const fileIssues: Issue[] = [];
   const senderIssue = checkSender(match.senderText, context.unit, senderRowOf(match.sheet.rows, match.headerRow));
@@ -122,7 +100,7 @@ export async function validate(bytes: Uint8Array, context: ValidateContext): Pro
       dataRows.push(fields);
       // Stop early: a hostile file must not cost time in proportion to what it claims beyond the bound.
       if (dataRows.length > limits.maxDataRows) {
-        return rejectFile('FILE_TOO_MANY_ROWS', { limit: limits.maxDataRows.toLocaleString('vi-VN') }, table);
+        return { ...base, ...refusedFile(tooManyRowsIssue(limits.maxDataRows), table) };
       }
     }
   }
@@ -136,11 +114,8 @@ export async function validate(bytes: Uint8Array, context: ValidateContext): Pro
   });
   rowIssues.push(...duplicateIssues(rows, 'idNumber', 'ID_DUPLICATE'), ...duplicateIssues(rows, 'phone', 'PHONE_DUPLICATE'));
 
-  const erroneousRows = new Set(rowIssues.filter((i) => i.severity === 'error').map((i) => i.row));
-  for (const row of rows) row.ok = !erroneousRows.has(row.row);
   if (rows.length === 0) fileIssues.push(makeIssue('FILE_NO_DATA_ROWS'));
-
-  const issues = [...fileIssues, ...rowIssues.sort(byPosition)];
+  const issues = settleIssues(rows, fileIssues, rowIssues, byPosition);
   return {
     ...base,
     accepted: rows.length > 0 && !issues.some((i) => i.severity === 'error'),

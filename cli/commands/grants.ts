@@ -10,7 +10,7 @@ import { InputError } from '../../shared/errors.js';
 import { ingestGrants } from '../../shared/pipeline/ingest-grants.js';
 import { objectOrderKey } from '../../shared/store/store.js';
 import { CENTRE_UNIT } from '../../shared/tokens.js';
-import { DEFAULT_FORM_LIMITS } from '../../shared/validate-results.js';
+import { DEFAULT_FORM_LIMITS } from '../../shared/validate-form.js';
 import { validateGrants } from '../../shared/validate-grants.js';
 import type { Issue } from '../../shared/verdict.js';
 import { EXIT_CODES, parseCommandLine } from '../args.js';

@@ -6,7 +6,7 @@
  */
 import type { GrantSource } from '../store/grants.js';
 import type { GrantsVerdict } from '../validate-grants.js';
-import { byPosition } from '../validate-results.js';
+import { byPosition } from '../validate-form.js';
 import { makeIssue } from '../verdict.js';
 import { toneKey } from '../vn/text.js';
 import { resolveSender, resolveUnit, unitByCode } from '../vn/units.js';
