@@ -13,10 +13,10 @@ import type { IntakeConfig } from './intake-config.js';
 import type { IntakeFunction } from './intake-function.js';
 
 /**
- * SendEmail for the sign-in, link and reminder mails (functions/api/admin/ses-mail.ts); SendRawEmail for the
- * monthly report sent from the dashboard (the report's own MIME message, workbook attached).
+ * SendRawEmail only: every mail is a MIME message sent through shared/aws/mailer.ts (the sign-in, link and
+ * reminder mails, and the monthly report sent from the dashboard, workbook attached).
  */
-export const DASHBOARD_SEND_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'] as const;
+export const DASHBOARD_SEND_ACTIONS = ['ses:SendRawEmail'] as const;
 
 type DashboardConfig = Pick<IntakeConfig, 'reportSender' | 'reportRecipients' | 'centreEmails' | 'publicBaseUrl' | 'unitEmails'>;
 

@@ -22,6 +22,7 @@ import {
 } from '../../../shared/admin/links.js';
 import { type SendMail, uploadLinkMail } from '../../../shared/admin/mail.js';
 import { reminderTargets, sendReminders } from '../../../shared/admin/reminders.js';
+import { sendMail as sendSesMail } from '../../../shared/aws/mailer.js';
 import { presignDownload } from '../../../shared/aws/s3.js';
 import { buildRosterExport } from '../../../shared/pipeline/export-roster.js';
 import { uploadAsSeenAt } from '../../../shared/pipeline/processing-deadline.js';
@@ -51,7 +52,6 @@ import { createAdminStore } from '../../../shared/store/admin.js';
 import { CENTRE_UNIT, formAllowedFor, isPeriodInBounds, issueToken } from '../../../shared/tokens.js';
 import { PERIOD_PATTERN, previousVietnamMonth, vietnamIsoDate, vietnamMonth } from '../../../shared/vn/time.js';
 import { API_ERRORS, type ApiErrorCode, apiErrorOf } from '../errors.js';
-import { sesSendMail } from './ses-mail.js';
 
 /** Where the session cookie is sent: the admin API only, never the upload page or the clerk's API. */
 export const SESSION_COOKIE_PATH = '/api/admin';
@@ -92,7 +92,11 @@ type AdminEnv = { Variables: { session: AdminSession } };
 
 export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}): Hono<AdminEnv> {
   const settings = options.settings ?? deps.config.admin ?? parseAdminSettings({});
-  const sendMail = options.sendMail ?? sesSendMail(deps.clients.ses, settings.mailSender);
+  const sendMail: SendMail =
+    options.sendMail ??
+    (async (message) => {
+      await sendSesMail(deps.clients.ses, { from: settings.mailSender, ...message });
+    });
   const store = createAdminStore({ doc: deps.clients.doc, tableName: deps.config.tableName });
   const signInDeps = { settings, store, secret: deps.tokenSecret, now: deps.now };
   const app = new Hono<AdminEnv>();
