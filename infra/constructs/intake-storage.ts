@@ -8,6 +8,7 @@ import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { REPORT_LINK_TTL_SECONDS, REPORTS_PREFIX } from '../../shared/report/file-link.js';
 
 /** The S3 key layout of the contract: `incoming/<unit>/<uploadId>.<ext>`, `annotated/<unit>/<uploadId>.xlsx`. */
 export const OBJECT_PREFIXES = { incoming: 'incoming/', annotated: 'annotated/' } as const;
@@ -75,6 +76,8 @@ export class IntakeStorage extends Construct {
       lifecycleRules: [
         { id: 'expire-incoming', prefix: OBJECT_PREFIXES.incoming, expiration: Duration.days(props.retentionDays) },
         { id: 'expire-annotated', prefix: OBJECT_PREFIXES.annotated, expiration: Duration.days(props.retentionDays) },
+        // A report's workbook stored for its mail link (counts only, no personal data) outlives that link by a day.
+        { id: 'expire-reports', prefix: REPORTS_PREFIX, expiration: Duration.days(REPORT_LINK_TTL_SECONDS / 86_400 + 1) },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,

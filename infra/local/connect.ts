@@ -10,6 +10,7 @@ import { createAwsClients, destroyAwsClients, EMULATOR_CREDENTIALS, S3RVER_CREDE
 import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_ROSTER_DEADLINE, loadConfig } from '../../shared/config.js';
 import { InputError } from '../../shared/errors.js';
 import { createLogger } from '../../shared/logger.js';
+import { parseAdminSettings } from '../../shared/admin/settings.js';
 import { createDeps, loadDeps, type PipelineDeps } from '../../shared/pipeline/deps.js';
 import { readOrCreateTokenSecret, STACK_FILE } from './data-dir.js';
 import { type DeadLetter, listDeadLetters } from './delivery.js';
@@ -116,6 +117,8 @@ export async function storeTarget(env: NodeJS.ProcessEnv): Promise<StoreTarget> 
       rosterDeadline,
       serviceName: 'motcua-cli',
       logLevel: 'WARN',
+      // The running page's origin: a report too large to attach is linked through it.
+      admin: { ...parseAdminSettings(env), publicBaseUrl: stack.baseUrl },
     },
     clients,
     tokenSecret: secret,

@@ -91,6 +91,8 @@ describe('S3 buckets', () => {
       Rules: expect.arrayContaining([
         expect.objectContaining({ Prefix: 'incoming/', ExpirationInDays: 90, Status: 'Enabled' }),
         expect.objectContaining({ Prefix: 'annotated/', ExpirationInDays: 90, Status: 'Enabled' }),
+        // A report's workbook behind a 7-day mail link goes a day after the link.
+        expect.objectContaining({ Prefix: 'reports/', ExpirationInDays: 8, Status: 'Enabled' }),
       ]),
     });
     expect(uploads.VersioningConfiguration).toBeUndefined();
@@ -103,6 +105,8 @@ describe('S3 buckets', () => {
     expect(rules.Rules.filter((rule) => rule.Prefix).map((rule) => [rule.Prefix, rule.ExpirationInDays])).toEqual([
       ['incoming/', 30],
       ['annotated/', 30],
+      // Not personal data, and bound to its link's 7 days rather than to the retention.
+      ['reports/', 8],
     ]);
     const logRules = (shortTemplate.toJSON().Resources[logicalIdOf(shortLived.storage.accessLogsBucket)] as Resource).Properties
       .LifecycleConfiguration as { Rules: { ExpirationInDays?: number }[] };
