@@ -123,39 +123,54 @@ export function fieldIssues(result: FieldResult, row: number, column: IssueColum
   return [makeIssue(result.error, { row, column }, result.params)];
 }
 
-/** At most this many other rows are named in a duplicate message (the rest are counted). */
-const DUPLICATE_ROWS_NAMED = 10;
+/** At most this many other rows are named in a duplicate message (the rest are counted): output stays linear. */
+export const DUPLICATE_ROWS_NAMED = 10;
 
 /** Rows sharing a value of `keyOf` (null keys ignored): an error on each, naming the others. */
 export function duplicateIssues<T extends { row: number }>(
   rows: readonly T[],
-  keysOf: (row: T) => (string | null)[],
+  keysOf: (row: T) => [string | null] | [string | null, string | null],
   code: IssueCode,
   column: IssueColumn | null,
 ): Issue[] {
-  const byKey = new Map<string, Set<number>>();
-  for (const row of rows) {
-    for (const key of keysOf(row)) {
+  // Linear, whatever the file repeats: each row names at most DUPLICATE_ROWS_NAMED others from the heads of
+  // its groups and counts the rest. A row is in at most two groups (ID and phone), so the distinct others it
+  // shares a key with number |A| + |B| − |A ∩ B| − 1, and A ∩ B is exactly the rows whose two groups are A
+  // and B: counting rows per pair of groups gives every union without comparing rows.
+  const groups = new Map<string, number[]>();
+  const rowGroups = rows.map((row) => {
+    const keys = keysOf(row).map((key, position) => (key === null ? null : `${position}:${key}`));
+    for (const key of keys) {
       if (key === null) continue;
-      const set = byKey.get(key) ?? new Set<number>();
-      set.add(row.row);
-      byKey.set(key, set);
+      const members = groups.get(key) ?? [];
+      members.push(row.row);
+      groups.set(key, members);
     }
-  }
-  const others = new Map<number, Set<number>>();
-  for (const set of byKey.values()) {
-    if (set.size < 2) continue;
-    for (const at of set) {
-      const list = others.get(at) ?? new Set<number>();
-      for (const other of set) if (other !== at) list.add(other);
-      others.set(at, list);
-    }
-  }
-  return [...others.entries()].map(([at, set]) => {
-    const sorted = [...set].sort((a, b) => a - b);
-    const params: IssueParams = { rows: sorted.slice(0, DUPLICATE_ROWS_NAMED) };
-    return makeIssue(code, { row: at, column }, params);
+    return keys;
   });
+  const pairKey = (keys: (string | null)[]) => keys.map((key) => key ?? '').join('\u0000');
+  const rowsPerPair = new Map<string, number>();
+  for (const keys of rowGroups) rowsPerPair.set(pairKey(keys), (rowsPerPair.get(pairKey(keys)) ?? 0) + 1);
+
+  const issues: Issue[] = [];
+  rows.forEach((row, index) => {
+    const keys = rowGroups[index] ?? [];
+    const shared = keys.map((key) => (key === null ? [] : (groups.get(key) ?? [])));
+    const sizes = shared.map((members) => members.length);
+    const both = keys.length === 2 && keys[0] !== null && keys[1] !== null ? (rowsPerPair.get(pairKey(keys)) ?? 0) : 0;
+    const others = sizes.reduce((sum, size) => sum + size, 0) - both - 1;
+    if (others < 1 || sizes.every((size) => size < 2)) return;
+    const named = new Set<number>();
+    for (const members of shared) {
+      for (const other of members.slice(0, DUPLICATE_ROWS_NAMED + 1)) {
+        if (other !== row.row && named.size < DUPLICATE_ROWS_NAMED) named.add(other);
+      }
+    }
+    const sorted = [...named].sort((a, b) => a - b);
+    const moreRows = others - sorted.length;
+    issues.push(makeIssue(code, { row: row.row, column }, { rows: sorted, ...(moreRows > 0 ? { moreRows } : {}) }));
+  });
+  return issues;
 }
 
 const ISSUE_COLUMN_ORDER: readonly (IssueColumn | null)[] = [null, 'name', 'unit', 'idNumber', 'phone', 'count', 'grantedAt'];

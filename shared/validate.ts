@@ -25,7 +25,7 @@ import { cleanText, foldText, holdsPersonalNumber, looksLikeIdOrPhone, toneKey }
 import { vietnamIsoDate } from './vn/time.js';
 import type { FieldResult } from './vn/types.js';
 import { isUploaderUnit, resolveSender, resolveUnit, unitByCode } from './vn/units.js';
-import { refusedFile, readFormTable, settleIssues, tooManyRowsIssue } from './validate-form.js';
+import { DUPLICATE_ROWS_NAMED, refusedFile, readFormTable, settleIssues, tooManyRowsIssue } from './validate-form.js';
 import { ROSTER_TABLE } from './workbook/find-table.js';
 import { DEFAULT_READ_LIMITS } from './workbook/read.js';
 import type { Cell, SheetRow } from './workbook/types.js';
@@ -53,11 +53,9 @@ export const DEFAULT_LIMITS: ValidateLimits = {
   maxDataRows: 20_000,
 };
 
-/**
- * How many other rows a duplicate's message names. Naming every one made the verdict quadratic: 20,000 rows
- * with one phone number meant 20,000 messages of 20,000 row numbers each. The rest is counted ("và N dòng khác").
- */
-export const DUPLICATE_ROWS_NAMED = 10;
+// How many other rows a duplicate's message names (one rule for every form). Naming every one made the
+// verdict quadratic: 20,000 rows with one phone number meant 20,000 messages of 20,000 row numbers each.
+export { DUPLICATE_ROWS_NAMED };
 
 const SAMPLE_NAME_KEYS = new Set(SAMPLE_NAMES.map(toneKey));
 const SAMPLE_UNIT_KEYS = new Set(SAMPLE_UNITS.map(toneKey));
