@@ -5,7 +5,7 @@
  * classification, duplicates and issue order.
  */
 import { FOOTER_TITLES, PLACE_AND_DATE_LINE } from './forms/roster.js';
-import type { IssueCode, IssueParams } from './issues.js';
+import type { IssueCode } from './issues.js';
 import { type Issue, type IssueColumn, makeIssue, type SkippedRow, type TableLocation } from './verdict.js';
 import { decodeLegacyText } from './vn/legacy-encoding.js';
 import { cleanText, foldText, looksLikeIdOrPhone } from './vn/text.js';
