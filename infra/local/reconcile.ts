@@ -93,7 +93,12 @@ export async function reconcileUploads(
       if (upload.status === 'pending') {
         // Never sent, or sent and lost: only a stored file is worth an event (the reader explains the rest).
         if (!stored) continue;
-        origin = { eventTime: stored.lastModified, sequencer: stored.lastModified.getTime().toString(16).toUpperCase() };
+        // s3rver gives an object's time to the second only, so two uploads of one second would get one order
+        // key and the later could never replace the earlier. The upload's creation time (to the millisecond, and
+        // before its file could arrive) keeps them in the order they were made, as tie-breaking sequencer too.
+        const created = new Date(upload.createdAt);
+        const eventTime = new Date(Math.max(stored.lastModified.getTime(), created.getTime()));
+        origin = { eventTime, sequencer: created.getTime().toString(16).toUpperCase() };
       } else {
         origin = claimedObject(upload, versions);
       }

@@ -210,8 +210,8 @@ export interface StoredObject {
 }
 
 /**
- * What S3 holds under `key`, or undefined when nothing does (the local stack's reconciliation asks). Listed
- * rather than HEAD: a listing gives the time to the millisecond, which orders uploads as event times do.
+ * What S3 holds under `key`, or undefined when nothing does (the local stack's reconciliation asks). Its time
+ * is to the second on s3rver (and on S3's HEAD): the caller must not order uploads by it alone.
  */
 export async function findObject(s3: S3Client, input: { bucket: string; key: string }): Promise<StoredObject | undefined> {
   try {

@@ -249,7 +249,26 @@ describe('a crash at a random point of a multi-upload run', () => {
           await expectConsistent(s, sent);
         },
       ),
-      { numRuns: 6 },
+      {
+        numRuns: 6,
+        // The counterexample this property found (seed 474075833): the later of two rosters of one unit sent in
+        // the same second, its event lost before the journal. s3rver times objects to the second, so
+        // reconciliation gave both one order key and the pointer stayed on the earlier roster. Every run tries
+        // this shape first (the same-second timing itself cannot be forced from here).
+        examples: [
+          [
+            [
+              { unit: '545', valid: false, rows: 2 },
+              { unit: '543', valid: false, rows: 2 },
+              { unit: '540', valid: false, rows: 4 },
+              { unit: '545', valid: true, rows: 2 },
+            ],
+            1,
+            1,
+            [false, false, false, true],
+          ],
+        ],
+      },
     );
   });
 });
