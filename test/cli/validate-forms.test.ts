@@ -2,8 +2,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as validate } from '../../cli/commands/validate.js';
+import { runCli } from '../support/cli.js';
 import { buildGrantsXlsx, buildResultsXlsx } from '../support/workbooks.js';
 
 let scratch: string;
@@ -14,15 +15,7 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
-  try {
-    return { code: await validate(args), stdout: out.join('') };
-  } finally {
-    stdout.mockRestore();
-  }
-}
+const cli = (args: string[]) => runCli(validate, args);
 
 async function file(name: string, bytes: Uint8Array): Promise<string> {
   const path = join(scratch, name);

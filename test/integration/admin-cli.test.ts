@@ -17,6 +17,7 @@ import { CENTRE_UNIT, verifyToken } from '../../shared/tokens.js';
 import { formatVietnamDate, vietnamMonth } from '../../shared/vn/time.js';
 import { uploaderUnits } from '../../shared/vn/units.js';
 import { SAMPLES } from '../support/samples.js';
+import { runCli } from '../support/cli.js';
 import { api, type LocalStack, startTestStack, tokenOf, uploadFile, XLSX_TYPE } from '../support/local-stack.js';
 
 let stack: LocalStack;
@@ -37,20 +38,7 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-/** Runs a command in-process and returns its exit code and what it printed. */
-async function cli(command: (args: string[]) => Promise<number>, args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
-  try {
-    const code = await command(args);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const cli = runCli;
 
 describe('invite', () => {
   it('prints only the link on stdout: one that the API accepts for that unit, valid for 7 days', async () => {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run as adminLink } from '../../cli/commands/admin-link.js';
 import { InputError } from '../../shared/errors.js';
 import { type LocalStack, startTestStack } from '../support/local-stack.js';
+import { runCli } from '../support/cli.js';
 import { adminApi, exchange } from './admin-support.js';
 
 const STAFF = ['ttpvhcc@binhdinh.gov.vn', 'pho-giam-doc@ttpvhcc.binhdinh.gov.vn'];
@@ -33,18 +34,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
-  try {
-    return { code: await adminLink(args), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const cli = (args: string[]) => runCli(adminLink, args);
 
 describe('admin-link', () => {
   it.each(STAFF)('prints only a one-time sign-in link for %s, which starts that person\'s session once', async (email) => {

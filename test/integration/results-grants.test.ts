@@ -28,6 +28,7 @@ import {
   tokenOf,
   XLSX_TYPE,
 } from '../support/local-stack.js';
+import { runCli } from '../support/cli.js';
 import { buildGrantsXlsx, buildResultsXlsx, type CellInput, FORM_LAYOUT } from '../support/workbooks.js';
 
 interface S3Notification {
@@ -102,15 +103,7 @@ const resultsRow = (index: number, p: Person | null, count: CellInput, by: 'id' 
 ];
 const codes = (status: Status) => status.issues.map((i) => [i.row, i.code]);
 
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
-  try {
-    return { code: await grantsCommand(args), stdout: out.join('') };
-  } finally {
-    stdout.mockRestore();
-  }
-}
+const cli = (args: string[]) => runCli(grantsCommand, args);
 
 describe("the centre's monthly statistics", () => {
   let sent: Sent;

@@ -14,6 +14,7 @@ import { InputError } from '../../shared/errors.js';
 import { createLinkRevocations } from '../../shared/store/link-revocations.js';
 import { CENTRE_UNIT } from '../../shared/tokens.js';
 import { api, type LocalStack, startTestStack, tokenOf, uploadFile, XLSX_TYPE } from '../support/local-stack.js';
+import { runCli } from '../support/cli.js';
 import { buildRosterXlsx } from '../support/workbooks.js';
 
 let stack: LocalStack;
@@ -31,18 +32,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function cli(command: (args: string[]) => Promise<number>, args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
-  try {
-    return { code: await command(args), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const cli = runCli;
 
 /** A link as issued before tokens carried their issue time: no `iat` claim, signed with the stack's secret. */
 function linkWithoutIssueTime(unit: string): string {
