@@ -24,13 +24,14 @@ import type { Construct, IConstruct } from 'constructs';
 import { type AccessTargets, type FunctionAccess, grantAccess } from './constructs/function-access.js';
 import { type IntakeConfig, readIntakeConfig } from './constructs/intake-config.js';
 import { FUNCTION_SIZES, IntakeFunction, type PowertoolsLogLevel } from './constructs/intake-function.js';
-import { IntakeStorage, OBJECT_PREFIXES, TABLE_INDEXES } from './constructs/intake-storage.js';
+import { IntakeStorage, OBJECT_PREFIXES } from './constructs/intake-storage.js';
 import { OpsAlarms } from './constructs/ops-alarms.js';
 import { PROCESS_UPLOAD_SERVICE, uploadMetricsNamespace } from '../functions/process-upload/metrics.js';
 import { createDeadLetterQueue, createWorkQueue, type WorkQueue } from './constructs/queues.js';
 import { grantDashboard } from './constructs/dashboard-access.js';
 import { addMonthlyReport } from './constructs/monthly-report.js';
 import { WebFront } from './constructs/web-front.js';
+import { QUERIED_INDEXES } from '../shared/store/table.js';
 
 /** Handler entries of the cross-team contract, relative to the repository root. */
 export const FUNCTION_ENTRIES = {
@@ -112,7 +113,7 @@ export class IntakeStack extends Stack {
 
     this.accessTargets = {
       table: this.storage.table,
-      tableIndexNames: TABLE_INDEXES.map((index) => index.indexName),
+      tableIndexNames: QUERIED_INDEXES,
       bucket: this.storage.uploadsBucket,
       tokenSecret: this.tokenSecret,
       email: { sender: this.config.reportSender, recipients: this.config.reportRecipients },

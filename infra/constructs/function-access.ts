@@ -23,7 +23,7 @@ export interface FunctionAccess {
   readonly writeObjects?: readonly ObjectPrefix[];
   /** `secretsmanager:GetSecretValue` on the upload-token secret. */
   readonly tokenSecret?: boolean;
-  /** `ses:SendEmail` / `ses:SendRawEmail` from the configured sender address only (`ses:FromAddress`). */
+  /** `ses:SendRawEmail` from the configured sender address only (`ses:FromAddress`). */
   readonly sendEmail?: boolean;
 }
 
@@ -37,7 +37,8 @@ export interface AccessTargets {
 
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
 const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'] as const;
-const SEND_EMAIL_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'] as const;
+/** Every mail is raw MIME sent by shared/aws/mailer.ts (the report with its workbook), so SendEmail is not granted. */
+const SEND_EMAIL_ACTIONS = ['ses:SendRawEmail'] as const;
 const PREFIX_PATTERN = /^[a-z0-9][a-z0-9-]*\/$/;
 
 /**
@@ -50,7 +51,7 @@ export function grantAccess(target: IntakeFunction, access: FunctionAccess, reso
   if (access.table) {
     const actions = access.table === 'read-write' ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] : [...TABLE_READ_ACTIONS];
     role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [resources.table.tableArn] }));
-    // Indexes can only be queried, so they get Query alone, each by name.
+    // Indexes can only be queried, so they get Query alone, each by name, and only those some code queries.
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],
@@ -91,7 +92,7 @@ export function grantAccess(target: IntakeFunction, access: FunctionAccess, reso
 }
 
 /**
- * SES checks `ses:SendEmail` against the identity the message is sent from (the address, or its verified
+ * SES checks `ses:SendRawEmail` against the identity the message is sent from (the address, or its verified
  * domain) and, while the account is in the SES sandbox, against each verified recipient identity too.
  */
 function sesIdentityArns(stack: Stack, email: AccessTargets['email']): string[] {

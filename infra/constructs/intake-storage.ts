@@ -9,16 +9,12 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { REPORT_LINK_TTL_SECONDS, REPORTS_PREFIX } from '../../shared/report/file-link.js';
+// The table layout of the contract, as the store that reads it and the local stack that creates it define it.
+import { TABLE_INDEXES, TABLE_KEYS } from '../../shared/store/table.js';
 
 /** The S3 key layout of the contract: `incoming/<unit>/<uploadId>.<ext>`, `annotated/<unit>/<uploadId>.xlsx`. */
 export const OBJECT_PREFIXES = { incoming: 'incoming/', annotated: 'annotated/' } as const;
 
-/** The table layout of the contract. */
-export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'ttl' } as const;
-export const TABLE_INDEXES = [
-  { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-] as const;
 
 export interface IntakeStorageProps {
   /** Days before uploaded files and annotated workbooks are deleted. */

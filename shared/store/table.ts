@@ -13,24 +13,34 @@ import {
 import { DependencyError } from '../errors.js';
 
 export const TTL_ATTRIBUTE = 'ttl';
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: TTL_ATTRIBUTE } as const;
 export const GSI1 = 'gsi1';
 export const GSI2 = 'gsi2';
+/** Each index is keyed by `<name>pk` / `<name>sk` and projects ALL (the contract). */
+export const TABLE_INDEXES = [GSI1, GSI2].map((indexName) => ({ indexName, partitionKey: `${indexName}pk`, sortKey: `${indexName}sk` }));
+/**
+ * The indexes some code queries, and so the only ones a role may Query. gsi1 stays in the contract's
+ * schema, but nothing has read it since cross-unit matching became O(units) Queries of the base table.
+ */
+export const QUERIED_INDEXES: readonly string[] = [GSI2];
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   const stringKey = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map(stringKey),
+    AttributeDefinitions: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...TABLE_INDEXES.flatMap((index) => [index.partitionKey, index.sortKey])].map(
+      stringKey,
+    ),
     KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
+      { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [GSI1, GSI2].map((name) => ({
-      IndexName: name,
+    GlobalSecondaryIndexes: TABLE_INDEXES.map((index) => ({
+      IndexName: index.indexName,
       KeySchema: [
-        { AttributeName: `${name}pk`, KeyType: 'HASH' as const },
-        { AttributeName: `${name}sk`, KeyType: 'RANGE' as const },
+        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
       ],
       Projection: { ProjectionType: 'ALL' as const },
     })),
