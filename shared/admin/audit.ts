@@ -3,6 +3,7 @@
  * never an ID or phone number (the detail schema has no field that could hold one).
  */
 import { z } from 'zod';
+import { UPLOAD_ID_PATTERN } from '../pipeline/uploads.js';
 import { UPLOAD_FORMS } from '../tokens.js';
 
 export const AUDIT_ACTIONS = {
@@ -25,6 +26,8 @@ export const auditDetailSchema = z.strictObject({
   form: z.enum(UPLOAD_FORMS).optional(),
   period: z.string().regex(/^\d{4}-\d{2}$/).optional(),
   count: z.number().int().nonnegative().optional(),
+  /** The upload a file-sending action started (grants, statistics): the audit view shows its verdict beside it. */
+  uploadId: z.string().regex(UPLOAD_ID_PATTERN).optional(),
 });
 export type AuditDetail = z.infer<typeof auditDetailSchema>;
 

@@ -4,12 +4,13 @@
  * the token first and changes nothing when anything is wrong. A link sees only the uploads of its own
  * holder and form (and month, for the monthly forms): a results link never reads a roster.
  */
+import { z } from 'zod';
 import { incomingKey, presignDownload, presignUpload } from '../aws/s3.js';
 import { DEFAULT_SUPPORT_CONTACT, type SupportContact } from '../config.js';
 import { NotFoundError, TokenError, UploadRefusal } from '../errors.js';
 import { holderName, type TemplateRequest, templateBytes, templateFileName } from '../forms/templates.js';
 import { createLinkRevocations, isRevoked } from '../store/link-revocations.js';
-import type { UploadRecord, UploadStatus } from '../store/types.js';
+import type { UploadDetail, UploadRecord, UploadStatus } from '../store/types.js';
 import { CENTRE_UNIT, formAllowedFor, type TokenClaims, type UploadForm, verifyToken } from '../tokens.js';
 import { type Issue, makeIssue } from '../verdict.js';
 import { isUploaderUnit, unitByCode } from '../vn/units.js';
@@ -98,11 +99,28 @@ function visibleTo(claims: TokenClaims, upload: Pick<UploadRecord, 'unit' | 'for
   return upload.unit === claims.unit && upload.form === claims.form && (!isMonthly(claims.form) || upload.period === claims.period);
 }
 
-export interface CreateUploadRequest {
-  token: string;
+/** An upload id as the API hands it out (newUploadId in deps.ts): anything else names no upload. */
+export const UPLOAD_ID_PATTERN = /^[a-z0-9]{8,40}$/;
+
+/**
+ * The file fields of an upload request as a route's boundary parses them (the name cleaned before its length
+ * is checked: a name of control characters only is no name).
+ */
+export const UPLOAD_FILE_FIELDS = {
+  fileName: z.string().max(1024).transform(cleanFileName).pipe(z.string().min(1).max(255)),
+  contentType: z.string().max(255),
+  size: z.number().int().nonnegative(),
+} as const;
+
+/** The file a caller means to send, as the page describes it before sending it. */
+export interface UploadFileRequest {
   fileName: string;
   contentType: string;
   size: number;
+}
+
+export interface CreateUploadRequest extends UploadFileRequest {
+  token: string;
 }
 
 export interface CreatedUpload {
@@ -112,11 +130,27 @@ export interface CreatedUpload {
   expiresAt: string;
 }
 
+/**
+ * Who an upload is for and until when it may be sent: a link's claims, or the centre's dashboard sending for
+ * the centre (its session's expiry then bounds the presigned POST).
+ */
+export type UploadHolder = Pick<TokenClaims, 'unit' | 'form' | 'period' | 'expiresAt'>;
+
 export const REPORT_URL_TTL_SECONDS = 5 * 60;
 
 export async function createUpload(deps: PipelineDeps, request: CreateUploadRequest): Promise<CreatedUpload> {
   const claims = await authorize(deps, request.token);
-  if (!formAllowedFor(claims.unit, claims.form)) throw new UploadRefusal('FORM_NOT_SUPPORTED');
+  return presignUploadFor(deps, claims, request);
+}
+
+/**
+ * The one way an upload is started, whoever asks (a clerk's link or the centre's dashboard): the holder's form
+ * and the file are checked, the upload recorded `pending`, and a presigned POST to
+ * `incoming/<holder>/<uploadId>.<ext>` handed out. The file then takes the same S3 event → process-upload path
+ * as every other: nothing here skips validation.
+ */
+export async function presignUploadFor(deps: PipelineDeps, holder: UploadHolder, request: UploadFileRequest): Promise<CreatedUpload> {
+  if (!formAllowedFor(holder.unit, holder.form)) throw new UploadRefusal('FORM_NOT_SUPPORTED');
   if (request.size < 1) throw new UploadRefusal('FILE_EMPTY');
   if (request.size > deps.config.maxUploadBytes) throw new UploadRefusal('FILE_TOO_LARGE');
   const fileName = cleanFileName(request.fileName);
@@ -124,11 +158,11 @@ export async function createUpload(deps: PipelineDeps, request: CreateUploadRequ
 
   const now = deps.now();
   const uploadId = deps.newUploadId();
-  const key = incomingKey(claims.unit, uploadId, kind.extension);
-  // Never outlive the token that allowed it.
+  const key = incomingKey(holder.unit, uploadId, kind.extension);
+  // Never outlive the token (or session) that allowed it.
   const ttlSeconds = Math.max(
     1,
-    Math.min(UPLOAD_URL_TTL_SECONDS, Math.floor((claims.expiresAt.getTime() - now.getTime()) / 1000)),
+    Math.min(UPLOAD_URL_TTL_SECONDS, Math.floor((holder.expiresAt.getTime() - now.getTime()) / 1000)),
   );
   const presigned = await presignUpload(deps.clients.s3, {
     bucket: deps.config.bucketName,
@@ -140,16 +174,16 @@ export async function createUpload(deps: PipelineDeps, request: CreateUploadRequ
   });
   await deps.store.createUpload({
     uploadId,
-    unit: claims.unit,
-    form: claims.form,
-    period: claims.period,
+    unit: holder.unit,
+    form: holder.form,
+    period: holder.period,
     objectKey: key,
     fileName,
     contentType: kind.contentType,
     declaredSize: request.size,
     createdAt: now,
   });
-  deps.logger.info('upload link issued', { uploadId, unit: claims.unit, form: claims.form, declaredSize: request.size });
+  deps.logger.info('upload link issued', { uploadId, unit: holder.unit, form: holder.form, declaredSize: request.size });
   return { uploadId, url: presigned.url, fields: presigned.fields, expiresAt: presigned.expiresAt.toISOString() };
 }
 
@@ -187,9 +221,18 @@ export async function getUploadStatus(deps: PipelineDeps, token: string | undefi
   const claims = await authorize(deps, token);
   const stored = await deps.store.getUpload(uploadId);
   if (!stored) throw new NotFoundError('upload');
+  if (stored.unit !== claims.unit) throw new TokenError('wrong-unit');
+  if (!visibleTo(claims, stored)) throw new NotFoundError('upload of another form or month');
+  return uploadStatusView(deps, stored);
+}
+
+/**
+ * An upload's verdict as the upload page and the dashboard show it, once the caller has checked it may see
+ * it. A `processing` upload whose every delivery is over, or a `pending` one whose file can no longer arrive,
+ * reads as `failed` (processing-deadline.ts).
+ */
+export async function uploadStatusView(deps: PipelineDeps, stored: UploadDetail): Promise<UploadStatusView> {
   const upload = uploadAsSeenAt(stored, deps.now());
-  if (upload.unit !== claims.unit) throw new TokenError('wrong-unit');
-  if (!visibleTo(claims, upload)) throw new NotFoundError('upload of another form or month');
   const issues = upload.status === 'failed' ? [failureIssue(upload.failureCode)] : upload.issues;
   // A file refused as a whole (a Word file, an old .xls) has no cell to mark: its workbook would only repeat the message.
   const hasCellsToMark = issues.some((issue) => issue.row !== null);

@@ -54,6 +54,15 @@ export interface ResultsEntry {
   workUnitCode: string | null;
 }
 
+/** A row of a results file as staff may see it: no keyed hash, so nothing that stands for an ID or phone. */
+export type ResultsRowView = Pick<ResultsEntry, 'row' | 'name' | 'count' | 'unit'>;
+
+/** A scope's file in force for a month and its rows. */
+export interface CurrentResults {
+  pointer: ResultsPointer;
+  rows: ResultsRowView[];
+}
+
 export interface ResultsFlipRequest {
   period: string;
   scope: string;
@@ -96,6 +105,8 @@ const entrySchema = z.object({
   unit: z.string().nullable(),
   workUnitCode: z.string().nullable(),
 });
+
+const rowViewSchema = entrySchema.pick({ row: true, name: true, count: true, unit: true });
 
 export type ResultsStore = ReturnType<typeof createResultsStore>;
 
@@ -185,6 +196,32 @@ export function createResultsStore(table: TableAccess) {
         },
         entrySchema,
       );
+    },
+
+    /**
+     * The rows of the scope's current file for the month (a GetItem on its pointer, then one paged Query on
+     * the version, projected so that the keyed hashes are never read), or undefined when it sent none. A flip
+     * between the two reads deletes the rows just followed: the pointer is then read again, once.
+     */
+    async getCurrentResults(period: string, scope: string): Promise<CurrentResults | undefined> {
+      const readRows = (versionId: string) =>
+        queryParsed(
+          table,
+          {
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.version(period, scope, versionId) },
+            ProjectionExpression: '#row, #name, #count, #unit',
+            ExpressionAttributeNames: { '#row': 'row', '#name': 'name', '#count': 'count', '#unit': 'unit' },
+          },
+          rowViewSchema,
+        );
+      const pointer = await getResultsPointer(period, scope);
+      if (!pointer) return undefined;
+      const rows = await readRows(pointer.versionId);
+      if (rows.length === pointer.rowCount) return { pointer, rows };
+      const newer = await getResultsPointer(period, scope);
+      if (!newer || newer.versionId === pointer.versionId) return { pointer, rows };
+      return { pointer: newer, rows: await readRows(newer.versionId) };
     },
   };
 }

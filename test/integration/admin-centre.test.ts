@@ -1,7 +1,7 @@
 /**
- * The dashboard's roster, results and report routes on the embedded stack: the province export, the centre's
- * own upload link, revoking a unit's links, and the monthly report previewed, downloaded and sent (once,
- * unless sent again on purpose), each action in the audit trail.
+ * The dashboard's roster and report routes on the embedded stack: the province export, revoking a unit's
+ * links, and the monthly report previewed, downloaded and sent (once, unless sent again on purpose), each
+ * action in the audit trail. The centre's own files sent from the dashboard: admin-uploads.test.ts.
  */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
@@ -42,21 +42,7 @@ describe('the roster', () => {
   });
 });
 
-describe('the centre\'s own link and revocation', () => {
-  it('issues the centre a grants link that the upload page accepts', async () => {
-    const client = await signIn(stack.current, STAFF);
-    const answer = await adminApi<{ link: { url: string; form: string } }>(stack.current, client, '/links/centre', { json: { form: 'grants' } });
-    expect(answer.status).toBe(201);
-    const list = await api(stack.current, '/api/uploads', { token: tokenOf(answer.body.link.url) });
-    expect(list.status).toBe(200);
-    expect(list.body).toMatchObject({ form: 'grants' });
-  });
-
-  it('refuses a roster link for the centre', async () => {
-    const client = await signIn(stack.current, STAFF);
-    expect((await adminApi(stack.current, client, '/links/centre', { json: { form: 'roster' } })).status).toBe(400);
-  });
-
+describe('revocation', () => {
   it('revokes a unit\'s links: the clerk\'s old link stops working, a new one works', async () => {
     const client = await signIn(stack.current, STAFF);
     const old = tokenOf(stack.current.inviteLink('549'));

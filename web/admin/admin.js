@@ -172,7 +172,15 @@
   }
 
   // ── Views ────────────────────────────────────────────────────────────────────────────────────────────
-  const VIEWS = { units: loadUnits, links: prepareLinks, reminders: () => undefined, centre: () => undefined, report: prepareReport, audit: loadAudit };
+  const VIEWS = {
+    units: loadUnits,
+    links: prepareLinks,
+    reminders: () => undefined,
+    roster: () => undefined,
+    results: prepareResults,
+    report: prepareReport,
+    audit: loadAudit,
+  };
 
   function selectView(name) {
     for (const tab of document.querySelectorAll('.tabs__tab')) {
@@ -478,29 +486,243 @@
     if (answer) say(`Đã thu hồi các đường dẫn cấp cho ${name} trước ${formatTime(answer.revokedBefore)}.`);
   });
 
-  // ── The centre's own link (grants, statistics) ────────────────────────────────────────────────────────
-  $('centre-form').addEventListener('submit', async (event) => {
+  // ── The centre's own files (grants, the month's statistics), sent from this page ──────────────────────
+  // The same path as the clerk's upload page: a presigned POST from the API, the file straight to S3, then
+  // the verdict polled until processing ends. Nothing here checks the file: process-upload does.
+  const POLL_FIRST_DELAY_MS = 1000;
+  const POLL_MAX_DELAY_MS = 5000;
+  const POLL_GIVE_UP_MS = 2 * 60 * 1000;
+  const UPLOAD_MESSAGES = {
+    noFile: 'Chọn tệp cần gửi.',
+    sending: 'Đang gửi tệp…',
+    checking: 'Đã gửi tệp, hệ thống đang kiểm tra…',
+    slow: 'Hệ thống chưa kiểm tra xong tệp. Kết quả sẽ có trong "Nhật ký thao tác" khi kiểm tra xong; vui lòng xem lại sau ít phút.',
+    storageRefused: 'Kho lưu trữ không nhận tệp (có thể đường dẫn tải lên đã hết hạn). Vui lòng gửi lại tệp.',
+    storageNetwork: 'Mất kết nối khi đang gửi tệp. Vui lòng kiểm tra mạng rồi gửi lại.',
+  };
+  const SEVERITY_LABELS = { error: 'Lỗi', warning: 'Lưu ý', info: 'Ghi chú' };
+  /** Issues listed on the page; the annotated workbook has them all. */
+  const MAX_ISSUES_SHOWN = 100;
+
+  const wait = (ms) => new Promise((resolve) => window.setTimeout(resolve, ms));
+
+  /** S3 answers an XML error document; its <Code> tells a file too large or empty from anything else. */
+  async function storageRefusal(response) {
+    const text = await response.text().catch(() => '');
+    const code = (/<Code>([^<]+)<\/Code>/.exec(text) || [])[1] || '';
+    if (code === 'EntityTooLarge') return 'Tệp quá lớn, kho lưu trữ không nhận. Vui lòng xóa các trang tính, hình ảnh không cần thiết rồi gửi lại.';
+    if (code === 'EntityTooSmall') return 'Tệp rỗng, không có nội dung. Vui lòng chọn đúng tệp rồi gửi lại.';
+    return UPLOAD_MESSAGES.storageRefused;
+  }
+
+  /** Polls the verdict with a growing delay; resolves to the finished upload, or null after two minutes. */
+  async function awaitVerdict(uploadId) {
+    const giveUpAt = Date.now() + POLL_GIVE_UP_MS;
+    let delay = POLL_FIRST_DELAY_MS;
+    for (;;) {
+      try {
+        const upload = await request('GET', `/uploads/${encodeURIComponent(uploadId)}`);
+        if (upload.status !== 'pending' && upload.status !== 'processing') return upload;
+      } catch (error) {
+        // A lost session is the staff member's to fix; a hiccup may pass, so keep asking.
+        if (error instanceof ApiError && error.code === 'ADMIN_SIGN_IN_REQUIRED') throw error;
+      }
+      if (Date.now() >= giveUpAt) return null;
+      await wait(delay);
+      delay = Math.min(POLL_MAX_DELAY_MS, Math.round(delay * 1.3));
+    }
+  }
+
+  function renderIssues(upload) {
+    const shown = upload.issues.slice(0, MAX_ISSUES_SHOWN);
+    const list = element(
+      'ul',
+      { className: 'issues' },
+      shown.map((issue) =>
+        element('li', { className: `issue issue--${issue.severity}` }, [
+          element('span', { className: 'issue__where', text: `${SEVERITY_LABELS[issue.severity] || issue.severity}${issue.row ? `, dòng ${issue.row}` : ''}: ` }),
+          document.createTextNode(issue.message),
+        ]),
+      ),
+    );
+    const more = upload.issues.length - shown.length;
+    return more > 0 ? [list, element('p', { className: 'muted', text: `… và ${more} lỗi, lưu ý khác (xem trong tệp đánh dấu lỗi).` })] : [list];
+  }
+
+  /** The verdict block: accepted (with what it means) or not, the issues, and the annotated workbook. */
+  function renderVerdict(box, upload, acceptedText) {
+    const accepted = upload.status === 'accepted';
+    const headline = accepted
+      ? acceptedText
+      : upload.status === 'rejected'
+        ? `Tệp "${upload.fileName}" chưa hợp lệ: chưa ghi nhận dòng nào. Vui lòng sửa các lỗi dưới đây rồi gửi lại.`
+        : `Không xử lý được tệp "${upload.fileName}".`;
+    const children = [element('p', { className: `notice ${accepted ? 'notice--ok' : 'notice--error'} verdict__headline`, text: headline })];
+    if (upload.issues.length > 0) children.push(...renderIssues(upload));
+    if (upload.reportUrl) {
+      children.push(
+        element('p', undefined, [
+          element('a', {
+            text: 'Tải tệp đánh dấu lỗi (các ô sai tô đỏ)',
+            className: 'button button--light',
+            attrs: { href: `${API}/uploads/${encodeURIComponent(upload.uploadId)}/annotated` },
+          }),
+        ]),
+      );
+    }
+    box.dataset.status = upload.status;
+    box.replaceChildren(...children);
+    show(box, true);
+  }
+
+  /** Sends one of the centre's files and shows its verdict; resolves to the finished upload, or undefined. */
+  async function sendCentreFile({ form, period, input, button, box, acceptedText }) {
+    const file = input.files?.[0];
+    if (!file) {
+      fail(UPLOAD_MESSAGES.noFile);
+      input.focus();
+      return undefined;
+    }
+    fail('');
+    show(box, false);
+    button.disabled = true;
+    try {
+      say(UPLOAD_MESSAGES.sending);
+      const body = { form, fileName: file.name, contentType: file.type || '', size: file.size };
+      if (period) body.period = period;
+      const grant = await attempt(() => request('POST', '/uploads', body));
+      if (!grant) return undefined;
+      const data = new FormData();
+      // Every policy field first, the file last, as S3 requires.
+      for (const [name, value] of Object.entries(grant.fields)) data.append(name, value);
+      data.append('file', file);
+      let stored;
+      try {
+        stored = await fetch(grant.url, { method: 'POST', body: data });
+      } catch {
+        fail(UPLOAD_MESSAGES.storageNetwork);
+        return undefined;
+      }
+      if (!stored.ok) {
+        fail(await storageRefusal(stored));
+        return undefined;
+      }
+      say(UPLOAD_MESSAGES.checking);
+      const upload = await attempt(() => awaitVerdict(grant.uploadId));
+      if (upload === undefined) return undefined;
+      if (upload === null) {
+        say(UPLOAD_MESSAGES.slow);
+        return undefined;
+      }
+      say('');
+      renderVerdict(box, upload, acceptedText(upload));
+      input.value = '';
+      return upload;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  const countText = (n) => Number(n || 0).toLocaleString('vi-VN');
+
+  $('grants-form').addEventListener('submit', async (event) => {
     event.preventDefault();
-    const body = { form: $('centre-form-kind').value };
-    const period = $('centre-period').value;
-    if (period) body.period = period;
-    const answer = await attempt(() => request('POST', '/links/centre', body));
-    if (!answer) return;
-    $('centre-link').href = answer.link.url;
-    show($('centre-link-block'), true);
-    say(`Đã tạo đường dẫn của Trung tâm, dùng được đến ${formatTime(answer.link.expiresAt)}.`);
+    const upload = await sendCentreFile({
+      form: 'grants',
+      input: $('grants-file'),
+      button: $('grants-send'),
+      box: $('grants-verdict'),
+      acceptedText: (u) => `Đã ghi nhận ngày phân quyền từ tệp "${u.fileName}" (${countText(u.rows)} dòng đã đọc).`,
+    });
+    if (upload?.status !== 'accepted') return;
+    // What the staff member wants to know next: how far the province is now.
+    const overview = await attempt(() => request('GET', '/units'));
+    if (!overview) return;
+    state.units = overview;
+    $('grants-verdict').appendChild(
+      element('p', {
+        className: 'grants-total',
+        text: `Toàn tỉnh hiện có ${countText(overview.totals.granted)} trên ${countText(overview.totals.officials)} cán bộ trong danh sách đã được phân quyền.`,
+      }),
+    );
+  });
+
+  // ── Results: the month's statistics and the rows no roster lists ─────────────────────────────────────
+  function vietnamMonthOffset(offset) {
+    const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit' }).formatToParts(new Date());
+    const year = Number(parts.find((p) => p.type === 'year').value);
+    const month = Number(parts.find((p) => p.type === 'month').value) - 1 + offset;
+    const date = new Date(Date.UTC(year, month, 1));
+    return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
+  }
+
+  function prepareResults() {
+    // The months the API takes: from 01/2021 to next month (Vietnam time), like a link's.
+    $('results-period').max = vietnamMonthOffset(1);
+    if (!$('results-period').value) $('results-period').value = vietnamMonthOffset(-1);
+    loadUnattributed();
+  }
+
+  function resultsPeriod() {
+    const period = $('results-period').value;
+    if (!/^\d{4}-\d{2}$/.test(period)) {
+      fail('Chọn tháng của số liệu.');
+      return undefined;
+    }
+    return period;
+  }
+
+  async function loadUnattributed() {
+    const period = resultsPeriod();
+    if (!period) return;
+    const answer = await attempt(() => request('GET', `/results/unattributed?period=${period}`));
+    if (!answer || answer.period !== $('results-period').value) return;
+    const table = $('unattributed-table');
+    $('unattributed-summary').textContent = !answer.file
+      ? `Trung tâm chưa gửi số liệu tháng ${formatPeriod(period)}.`
+      : answer.rows.length === 0
+        ? `Số liệu tháng ${formatPeriod(period)} (nhận lúc ${formatTime(answer.file.receivedAt)}): mọi dòng đều đã xác định được đơn vị.`
+        : `Số liệu tháng ${formatPeriod(period)} (nhận lúc ${formatTime(answer.file.receivedAt)}): ${answer.rows.length} trên ${answer.file.rowCount} dòng chưa xác định được đơn vị, ${countText(answer.accountsCreated)} tài khoản.`;
+    table.tBodies[0].replaceChildren(
+      ...answer.rows.map((row) =>
+        element('tr', { attrs: { 'data-row': String(row.row) } }, [
+          cell(String(row.row), 'num'),
+          cell(row.name === null ? '(không ghi tên hoặc tên có chữ số: xem trong tệp)' : row.name),
+          cell(countText(row.accountsCreated), 'num'),
+        ]),
+      ),
+    );
+    show(table, answer.rows.length > 0);
+  }
+
+  $('results-period').addEventListener('change', () => {
+    show($('results-verdict'), false);
+    loadUnattributed();
+  });
+
+  $('results-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const period = resultsPeriod();
+    if (!period) return;
+    const upload = await sendCentreFile({
+      form: 'results',
+      period,
+      input: $('results-file'),
+      button: $('results-send'),
+      box: $('results-verdict'),
+      acceptedText: (u) => {
+        const unattributed = u.issues.filter((issue) => issue.code === 'RESULTS_UNATTRIBUTED').length;
+        return `Đã nhận số liệu tháng ${formatPeriod(u.period)} từ tệp "${u.fileName}": ${countText(u.rows)} dòng${
+          unattributed > 0 ? `, trong đó ${unattributed} dòng chưa xác định được đơn vị (xem bên dưới)` : ', mọi dòng đều đã xác định được đơn vị'
+        }.`;
+      },
+    });
+    if (upload) await loadUnattributed();
   });
 
   // ── Report ───────────────────────────────────────────────────────────────────────────────────────────
-  function previousMonth() {
-    const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit' }).formatToParts(new Date());
-    const year = Number(parts.find((p) => p.type === 'year').value);
-    const month = Number(parts.find((p) => p.type === 'month').value);
-    return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
-  }
-
   function prepareReport() {
-    if (!$('report-period').value) $('report-period').value = previousMonth();
+    if (!$('report-period').value) $('report-period').value = vietnamMonthOffset(-1);
   }
 
   async function loadReport() {
@@ -580,12 +802,26 @@
     return parts.join(' · ') || '–';
   }
 
+  /** How a file sent from this page fared: the entry is written when it is sent, the verdict comes later. */
+  function describeUpload(upload) {
+    if (!upload) return '';
+    const label = UPLOAD_STATUS_LABELS[upload.status] || upload.status;
+    if (upload.status === 'accepted') return `Kết quả: ${label} (${countText(upload.rows)} dòng)`;
+    if (upload.status === 'rejected') return `Kết quả: ${label} (${countText(upload.issues)} lỗi, lưu ý)`;
+    return `Kết quả: ${label}`;
+  }
+
   async function loadAudit() {
     const answer = await attempt(() => request('GET', '/audit'));
     if (!answer) return;
     $('audit-table').tBodies[0].replaceChildren(
       ...answer.entries.map((entry) =>
-        element('tr', undefined, [cell(formatTime(entry.at)), cell(entry.actor), cell(entry.label), cell(describeDetail(entry.detail))]),
+        element('tr', entry.detail.uploadId ? { attrs: { 'data-upload': entry.detail.uploadId } } : undefined, [
+          cell(formatTime(entry.at)),
+          cell(entry.actor),
+          cell(entry.label),
+          cell([describeDetail(entry.detail), describeUpload(entry.upload)].filter(Boolean).join(' · ')),
+        ]),
       ),
     );
   }

@@ -11,6 +11,13 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { AUDIT_ACTIONS } from '../../../shared/admin/audit.js';
+import {
+  CENTRE_UPLOAD_AUDIT,
+  centreUploadStatus,
+  startCentreUpload,
+  unattributedRows,
+  withUploadOutcomes,
+} from '../../../shared/admin/centre-uploads.js';
 import { AdminRefusal } from '../../../shared/errors.js';
 import {
   DEFAULT_LINK_DAYS,
@@ -26,7 +33,12 @@ import { sendMail as sendSesMail } from '../../../shared/aws/mailer.js';
 import { presignDownload } from '../../../shared/aws/s3.js';
 import { buildRosterExport } from '../../../shared/pipeline/export-roster.js';
 import { uploadAsSeenAt } from '../../../shared/pipeline/processing-deadline.js';
-import { annotatedFileName, REPORT_URL_TTL_SECONDS } from '../../../shared/pipeline/uploads.js';
+import {
+  annotatedFileName,
+  REPORT_URL_TTL_SECONDS,
+  UPLOAD_FILE_FIELDS,
+  UPLOAD_ID_PATTERN,
+} from '../../../shared/pipeline/uploads.js';
 import { loadReportConfig } from '../../../shared/report/config.js';
 import { reportDepsFrom } from '../../../shared/report/deps.js';
 import { reportEmailContent, workbookFileName, XLSX_CONTENT_TYPE } from '../../../shared/report/email.js';
@@ -49,13 +61,12 @@ import { safeError } from '../../../shared/logger.js';
 import type { PipelineDeps } from '../../../shared/pipeline/deps.js';
 import { currentRosters, provinceOfficials, rosterStates } from '../../../shared/pipeline/rosters.js';
 import { createAdminStore } from '../../../shared/store/admin.js';
-import { CENTRE_UNIT, formAllowedFor, isPeriodInBounds, issueToken } from '../../../shared/tokens.js';
-import { PERIOD_PATTERN, previousVietnamMonth, vietnamIsoDate, vietnamMonth } from '../../../shared/vn/time.js';
-import { API_ERRORS, type ApiErrorCode, apiErrorOf } from '../errors.js';
+import { CENTRE_UNIT, isPeriodInBounds } from '../../../shared/tokens.js';
+import { PERIOD_PATTERN, previousVietnamMonth, vietnamIsoDate } from '../../../shared/vn/time.js';
+import { API_ERRORS, type ApiErrorCode, apiErrorMessage, apiErrorOf } from '../errors.js';
 
 /** Where the session cookie is sent: the admin API only, never the upload page or the clerk's API. */
 export const SESSION_COOKIE_PATH = '/api/admin';
-const CENTRE_NAME = 'Trung tâm Phục vụ hành chính công tỉnh';
 
 const signInBody = z.strictObject({ email: z.string().trim().min(3).max(254) });
 const sessionBody = z.strictObject({ nonce: z.string().regex(NONCE_PATTERN) });
@@ -75,12 +86,12 @@ const remindersBody = z.strictObject({
 });
 const periodQuery = z.string().regex(PERIOD_PATTERN).optional();
 const revokeBody = z.strictObject({ unit: z.string().max(64) });
-const uploadIdParam = z.string().regex(/^[a-z0-9]{8,40}$/);
-const centreLinkBody = z.strictObject({
-  form: z.enum(['results', 'grants']),
-  period: z.string().regex(PERIOD_PATTERN).optional(),
-  days: z.number().int().min(1).max(MAX_LINK_DAYS).default(DEFAULT_LINK_DAYS),
-});
+const uploadIdParam = z.string().regex(UPLOAD_ID_PATTERN);
+/** The centre's own file, sent from the dashboard: the grants it recorded, or a month's portal statistics. */
+const centreUploadBody = z.discriminatedUnion('form', [
+  z.strictObject({ form: z.literal('grants'), ...UPLOAD_FILE_FIELDS }),
+  z.strictObject({ form: z.literal('results'), period: z.string().regex(PERIOD_PATTERN), ...UPLOAD_FILE_FIELDS }),
+]);
 const reportSendBody = z.strictObject({ period: z.string().regex(PERIOD_PATTERN), force: z.boolean().default(false) });
 
 export interface AdminAppOptions {
@@ -101,10 +112,9 @@ export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}
   const signInDeps = { settings, store, secret: deps.tokenSecret, now: deps.now };
   const app = new Hono<AdminEnv>();
 
-  const errorResponse = (c: Context, code: ApiErrorCode) => {
-    const { status, message } = API_ERRORS[code];
-    return c.json({ error: { code, message } }, status);
-  };
+  // The configured upload limit filled into the message that states it, as on the upload page.
+  const errorResponse = (c: Context, code: ApiErrorCode) =>
+    c.json({ error: { code, message: apiErrorMessage(code, deps.config) } }, API_ERRORS[code].status);
   const readJson = async <T>(c: Context, schema: z.ZodType<T>): Promise<T | undefined> => {
     const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
     return parsed.success ? parsed.data : undefined;
@@ -266,20 +276,6 @@ export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}
     return c.json({ form: body.form, period, ...outcome });
   });
 
-  /** The centre's own link, for its portal statistics (results) or the grants it recorded; opens the upload page. */
-  app.post('/links/centre', async (c) => {
-    const body = await readJson(c, centreLinkBody);
-    if (!body || !formAllowedFor(CENTRE_UNIT, body.form)) return errorResponse(c, 'BAD_REQUEST');
-    const now = deps.now();
-    const period = body.period ?? (body.form === 'results' ? previousVietnamMonth(now) : vietnamMonth(now));
-    if (!isPeriodInBounds(period, now)) throw new AdminRefusal('bad-period');
-    const expiresAt = new Date(now.getTime() + body.days * 86_400_000);
-    const token = issueToken({ unit: CENTRE_UNIT, form: body.form, period, expiresAt, issuedAt: now }, deps.tokenSecret);
-    await deps.store.recordLinkIssued({ unit: CENTRE_UNIT, form: body.form, issuedAt: now, expiresAt });
-    await audit(c.var.session, 'link-issued', { units: [CENTRE_UNIT], form: body.form, period, count: 1 });
-    return c.json({ link: { code: CENTRE_UNIT, name: CENTRE_NAME, form: body.form, period, url: `${linkBaseUrl(c)}/u/${token}`, expiresAt: expiresAt.toISOString() } }, 201);
-  });
-
   /** Voids every upload link the unit (or the centre) was given before now; later links keep working. */
   app.post('/links/revoke', async (c) => {
     const body = await readJson(c, revokeBody);
@@ -386,8 +382,39 @@ export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}
     return c.redirect(url, 302);
   });
 
+  // ── The centre's own files, sent from the page: grants and the month's portal statistics ──────────────
+  /** A presigned POST for the centre's file; the page sends the file to S3 itself, then polls the verdict. */
+  app.post('/uploads', async (c) => {
+    const body = await readJson(c, centreUploadBody);
+    if (!body) return errorResponse(c, 'BAD_REQUEST');
+    const started = await startCentreUpload(deps, body, c.var.session.expiresAt);
+    // Recorded when the file is sent, whatever its verdict: the audit view shows that verdict beside it.
+    await audit(c.var.session, CENTRE_UPLOAD_AUDIT[started.form], {
+      form: started.form,
+      // Grants are not about a month; statistics are.
+      ...(started.form === 'results' ? { period: started.period } : {}),
+      uploadId: started.uploadId,
+    });
+    return c.json(started, 201);
+  });
+
+  /** The verdict of one of the centre's uploads, as the upload page reads it (issues, rows, annotated workbook). */
+  app.get('/uploads/:uploadId', async (c) => {
+    const uploadId = uploadIdParam.safeParse(c.req.param('uploadId'));
+    if (!uploadId.success) return errorResponse(c, 'NOT_FOUND');
+    return c.json(await centreUploadStatus(deps, uploadId.data));
+  });
+
+  /** The rows of the centre's statistics for a month that no roster lists: row, name, accounts; never an ID or phone. */
+  app.get('/results/unattributed', async (c) => {
+    const period = z.string().regex(PERIOD_PATTERN).safeParse(c.req.query('period'));
+    if (!period.success) return errorResponse(c, 'BAD_REQUEST');
+    if (!isPeriodInBounds(period.data, deps.now())) throw new AdminRefusal('bad-period');
+    return c.json(await unattributedRows(deps, period.data));
+  });
+
   app.get('/audit', async (c) => {
-    const entries = await store.listAudit();
+    const entries = await withUploadOutcomes(deps, await store.listAudit());
     return c.json({ entries: entries.map((entry) => ({ ...entry, label: AUDIT_ACTIONS[entry.action] })) });
   });
 
