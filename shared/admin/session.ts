@@ -6,6 +6,7 @@
  *   a session with a POST. Only the nonce's SHA-256 is stored, so a copy of the table signs nobody in.
  * - a **session** is a signed cookie `s1.<base64url(JSON)>.<HMAC>` naming the address and a random session
  *   id, valid 8 hours, under a key derived from the token secret with its own label (`adminSessionKey`).
+ * - **signing out** records the session id until the session's expiry; `requireSession` refuses it after.
  * - the **CSRF token** is the HMAC of the session id under the same key: the page reads it from
  *   `GET /api/admin/session` and sends it in a header with every state-changing request. A cross-site form
  *   can neither read it nor set the header, and SameSite=Strict already keeps the cookie off such requests.
@@ -87,6 +88,14 @@ export function readSession(secret: string, cookie: string | undefined, now: Dat
   const expiresAt = new Date(wire.x * 1000);
   if (expiresAt.getTime() <= now.getTime()) return undefined;
   return { email: wire.e, sessionId: wire.s, expiresAt };
+}
+
+/**
+ * What the store may key an address by (hex HMAC under the session key, with its own prefix): a copy of the
+ * table does not say who asked for sign-in links.
+ */
+export function addressKey(secret: string, email: string): string {
+  return sign(adminSessionKey(secret), `address.${email}`).toString('hex');
 }
 
 /** The CSRF token of a session (stateless: recomputed from the session id). */

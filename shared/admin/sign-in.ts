@@ -9,6 +9,7 @@ import { type SendMail, signInMail } from './mail.js';
 import { type AdminSettings, isCentreEmail, normalizeEmail } from './settings.js';
 import {
   type AdminSession,
+  addressKey,
   hashSignInNonce,
   issueSession,
   NONCE_PATTERN,
@@ -41,10 +42,37 @@ export async function createSignInLink(
 }
 
 /**
- * Mails a sign-in link when `email` is allowed; otherwise does nothing. Either way the caller answers the
- * same. The address is never logged (an unknown one may be a stranger's).
+ * How many sign-in mails may go out: per address, as many as a person could want in a link's lifetime
+ * (mail bombing one inbox stops there), and for everyone together a cap a handful of staff never reach
+ * (a script cycling through the allow-list stops there, and so does the SES bill).
  */
-export async function requestSignIn(deps: SignInDeps & { sendMail: SendMail; logger: Logger }, email: string): Promise<void> {
+export const SIGN_IN_MAIL_LIMITS = {
+  perAddress: { limit: 5, windowMs: SIGN_IN_LINK_TTL_MS },
+  global: { limit: 30, windowMs: SIGN_IN_LINK_TTL_MS },
+} as const;
+/** The global quota's subject (an address's is its HMAC, `addressKey`). */
+const GLOBAL_QUOTA = 'ALL';
+
+export type SignInRequestDeps = SignInDeps & {
+  store: Pick<AdminStore, 'putSignInLink' | 'takeSignInQuota'>;
+  sendMail: SendMail;
+  logger: Logger;
+};
+
+/** Takes one send from the address's quota, then from everyone's; names the limit that refused it, if any. */
+async function takeSignInMailQuota(deps: SignInRequestDeps, address: string): Promise<'per-address' | 'global' | undefined> {
+  const now = deps.now();
+  // The address's own quota first, so one person's repeated requests do not use up everyone's.
+  if (!(await deps.store.takeSignInQuota(addressKey(deps.secret, address), SIGN_IN_MAIL_LIMITS.perAddress, now))) return 'per-address';
+  if (!(await deps.store.takeSignInQuota(GLOBAL_QUOTA, SIGN_IN_MAIL_LIMITS.global, now))) return 'global';
+  return undefined;
+}
+
+/**
+ * Mails a sign-in link when `email` is allowed and within its limits; otherwise does nothing. Either way the
+ * caller answers the same. The address is never logged (an unknown one may be a stranger's).
+ */
+export async function requestSignIn(deps: SignInRequestDeps, email: string): Promise<void> {
   const address = normalizeEmail(email);
   if (!isCentreEmail(deps.settings, address)) {
     deps.logger.info('admin sign-in asked for an address not on the allow-list');
@@ -53,6 +81,11 @@ export async function requestSignIn(deps: SignInDeps & { sendMail: SendMail; log
   const base = deps.settings.publicBaseUrl;
   if (base === null) {
     deps.logger.warn('admin sign-in mail not sent: PUBLIC_BASE_URL (motcua:publicBaseUrl) is not configured');
+    return;
+  }
+  const limitReached = await takeSignInMailQuota(deps, address);
+  if (limitReached) {
+    deps.logger.warn('admin sign-in mail not sent: limit reached', { limit: limitReached });
     return;
   }
   const { url, expiresAt } = await createSignInLink(deps, address, base);

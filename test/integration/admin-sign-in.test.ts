@@ -1,13 +1,15 @@
 /**
  * Sign-in to the centre's dashboard on the embedded stack: the mail through the local SES inbox, the same
- * answer for any address, one-time and 15-minute links, the session cookie's flags and lifetime, CSRF
- * protection, and an upload token that opens no admin route.
+ * answer for any address, limits on how many links are mailed (the same answer again), one-time and
+ * 15-minute links, the session cookie's flags and lifetime, CSRF protection, and an upload token that opens
+ * no admin route.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_ERRORS, type ApiErrorCode } from '../../functions/api/errors.js';
 import { createApiApp } from '../../functions/api/app.js';
 import { SESSION_COOKIE, SIGN_IN_LINK_TTL_MS, SESSION_TTL_MS } from '../../shared/admin/session.js';
 import { parseAdminSettings } from '../../shared/admin/settings.js';
+import { SIGN_IN_MAIL_LIMITS } from '../../shared/admin/sign-in.js';
 import { tokenOf, useLocalStack } from '../support/local-stack.js';
 import { adminApi, clearInbox, exchange, inbox, mailsTo, signIn, signInLinkOf } from './admin-support.js';
 
@@ -15,12 +17,36 @@ const STAFF = 'can-bo.mot@ttpvhcc.binhdinh.gov.vn';
 const OTHER_STAFF = 'can-bo.hai@ttpvhcc.binhdinh.gov.vn';
 const STRANGER = 'nguoi-la@example.com';
 const SENDER = 'khong-tra-loi@ttpvhcc.binhdinh.gov.vn';
+const { perAddress: PER_ADDRESS, global: GLOBAL } = SIGN_IN_MAIL_LIMITS;
+/** Enough staff to reach the global cap without any of them reaching their own, and one more. */
+const CROWD = Array.from({ length: Math.ceil(GLOBAL.limit / PER_ADDRESS.limit) + 1 }, (_, i) => `can-bo.${i + 3}@ttpvhcc.binhdinh.gov.vn`);
 
 let clock = new Date('2026-11-10T02:00:00Z');
 const stack = useLocalStack({
   now: () => clock,
-  admin: { centreEmails: [STAFF, OTHER_STAFF], mailSender: SENDER },
+  logLevel: 'INFO',
+  admin: { centreEmails: [STAFF, OTHER_STAFF, ...CROWD], mailSender: SENDER },
 });
+
+/** Everything the stack logs (stdout and stderr), to check what a refusal writes. */
+const captured: string[] = [];
+beforeAll(() => {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream);
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return (write as (chunk: string | Uint8Array, ...args: unknown[]) => boolean)(chunk, ...rest);
+    });
+  }
+});
+afterAll(() => {
+  vi.restoreAllMocks();
+});
+
+/** Moves the clock past every limit's window: the next requests start with a full quota. */
+function nextWindow(): void {
+  clock = new Date(clock.getTime() + Math.max(PER_ADDRESS.windowMs, GLOBAL.windowMs) + 1000);
+}
 
 function expectRefusal(answer: { status: number; body: unknown }, code: ApiErrorCode) {
   expect(answer.status).toBe(API_ERRORS[code].status);
@@ -67,6 +93,78 @@ describe('asking for a sign-in link', () => {
     const answer = await adminApi(stack.current, undefined, '/sign-in', { method: 'POST', ...(json ? { json } : {}) });
     expectRefusal(answer, 'BAD_REQUEST');
     expect(await inbox(stack.current)).toHaveLength(0);
+  });
+});
+
+describe('limits on sign-in mails', () => {
+  const minutes = PER_ADDRESS.windowMs / 60_000;
+
+  it(`mails one address at most ${PER_ADDRESS.limit} links in ${minutes} minutes, answers the next request as the first, and logs the refusal without the address`, async () => {
+    nextWindow();
+    await clearInbox(stack.current);
+    const logsBefore = captured.length;
+    const first = await askForLink(STAFF);
+    const firstAnswer = { status: first.status, body: await first.text() };
+    for (let sent = 1; sent < PER_ADDRESS.limit; sent += 1) expect((await askForLink(STAFF)).status).toBe(202);
+    expect(await mailsTo(stack.current, STAFF)).toHaveLength(PER_ADDRESS.limit);
+
+    const over = await askForLink(STAFF);
+    expect({ status: over.status, body: await over.text() }).toEqual(firstAnswer);
+    const stranger = await askForLink(STRANGER);
+    expect({ status: stranger.status, body: await stranger.text() }).toEqual(firstAnswer);
+    expect(await mailsTo(stack.current, STAFF)).toHaveLength(PER_ADDRESS.limit);
+    // The limit is the address's own: a colleague still gets a link.
+    await askForLink(OTHER_STAFF);
+    expect(await mailsTo(stack.current, OTHER_STAFF)).toHaveLength(1);
+
+    const logs = captured.slice(logsBefore).join('');
+    expect(logs).toMatch(/sign-in mail not sent: limit reached.*per-address/);
+    expect(logs.toLowerCase()).not.toContain(STAFF);
+    expect(logs.toLowerCase()).not.toContain(STRANGER);
+  });
+
+  it(`counts the last ${minutes} minutes, not a fixed quarter of an hour`, async () => {
+    nextWindow();
+    await clearInbox(stack.current);
+    const early = PER_ADDRESS.limit - 2;
+    for (let sent = 0; sent < early; sent += 1) await askForLink(OTHER_STAFF);
+    clock = new Date(clock.getTime() + PER_ADDRESS.windowMs / 2);
+    await askForLink(OTHER_STAFF);
+    await askForLink(OTHER_STAFF);
+    await askForLink(OTHER_STAFF); // over the limit: the early ones are still within the window
+    expect(await mailsTo(stack.current, OTHER_STAFF)).toHaveLength(PER_ADDRESS.limit);
+
+    // Once the early ones are out of the window, that many more are mailed, and no more.
+    clock = new Date(clock.getTime() + PER_ADDRESS.windowMs / 2 + 1000);
+    for (let sent = 0; sent <= early; sent += 1) await askForLink(OTHER_STAFF);
+    expect(await mailsTo(stack.current, OTHER_STAFF)).toHaveLength(PER_ADDRESS.limit + early);
+  });
+
+  it(`mails at most ${GLOBAL.limit} links in ${GLOBAL.windowMs / 60_000} minutes to all staff together, answering the next request alike`, async () => {
+    nextWindow();
+    await clearInbox(stack.current);
+    const logsBefore = captured.length;
+    const [last, ...others] = [...CROWD].reverse();
+    if (!last) throw new Error('no staff');
+    let requested = 0;
+    let firstAnswer: { status: number; body: string } | undefined;
+    for (const address of others) {
+      for (let sent = 0; sent < PER_ADDRESS.limit && requested < GLOBAL.limit; sent += 1, requested += 1) {
+        const answer = await askForLink(address);
+        firstAnswer ??= { status: answer.status, body: await answer.text() };
+      }
+    }
+    expect(await inbox(stack.current)).toHaveLength(GLOBAL.limit);
+
+    const over = await askForLink(last);
+    expect({ status: over.status, body: await over.text() }).toEqual(firstAnswer);
+    expect(await inbox(stack.current)).toHaveLength(GLOBAL.limit);
+    expect(await mailsTo(stack.current, last)).toHaveLength(0);
+    expect(captured.slice(logsBefore).join('')).toMatch(/sign-in mail not sent: limit reached.*global/);
+
+    nextWindow();
+    await askForLink(last);
+    expect(await mailsTo(stack.current, last)).toHaveLength(1);
   });
 });
 
