@@ -26,6 +26,7 @@ import {
   OriginSslPolicy,
   PriceClass,
   ResponseHeadersPolicy,
+  type ResponseSecurityHeadersBehavior,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -34,7 +35,18 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import {
+  FRAME_OPTIONS,
+  HSTS,
+  pageCspDirectives,
+  REFERRER_POLICY,
+  serializeCsp,
+} from '../../shared/web/security-headers.js';
 import { REPO_ROOT } from './intake-function.js';
+
+/** The module's header values as CloudFront's enums (a value the module changes must be mapped here). */
+const FRAME_OPTION: Record<typeof FRAME_OPTIONS, HeadersFrameOption> = { DENY: HeadersFrameOption.DENY };
+const REFERRER: Record<typeof REFERRER_POLICY, HeadersReferrerPolicy> = { 'no-referrer': HeadersReferrerPolicy.NO_REFERRER };
 
 /**
  * Everything under /api goes to the function, where the Hono app routes it exactly as the local server
@@ -142,30 +154,30 @@ export class WebFront extends Construct {
     });
 
     // ── Distribution ────────────────────────────────────────────────────────────────────────────────────
+    // Built from the one module the local server also sends (shared/web/security-headers.ts).
+    const pageHeaders = (overrideCsp: boolean): ResponseSecurityHeadersBehavior => ({
+      contentSecurityPolicy: {
+        contentSecurityPolicy: serializeCsp(pageCspDirectives(`https://${props.uploadsBucketHost}`)),
+        override: overrideCsp,
+      },
+      strictTransportSecurity: {
+        accessControlMaxAge: Duration.seconds(HSTS.maxAgeSeconds),
+        includeSubdomains: HSTS.includeSubdomains,
+        override: true,
+      },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: FRAME_OPTION[FRAME_OPTIONS], override: true },
+      referrerPolicy: { referrerPolicy: REFERRER[REFERRER_POLICY], override: true },
+    });
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'motcua-intake: CSP, HSTS, no referrer (the page URL carries the upload token)',
-      securityHeadersBehavior: {
-        contentSecurityPolicy: {
-          contentSecurityPolicy: [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            // The page sends the file straight to S3 (presigned POST) and reads the answer.
-            `connect-src 'self' https://${props.uploadsBucketHost}`,
-            `form-action 'self' https://${props.uploadsBucketHost}`,
-            "object-src 'none'",
-            "base-uri 'self'",
-            "frame-ancestors 'none'",
-          ].join('; '),
-          override: true,
-        },
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        // The upload token is in the page's URL: never send it to another site in a Referer header.
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
-      },
+      securityHeadersBehavior: pageHeaders(true),
+    });
+    // The API's own CSP wins on /api/* (the report preview allows its inline styles and nothing else); the
+    // page's is added to every API response without one.
+    const apiSecurityHeaders = new ResponseHeadersPolicy(this, 'ApiSecurityHeaders', {
+      comment: "motcua-intake API: the page's headers, keeping a CSP the API sets itself",
+      securityHeadersBehavior: pageHeaders(false),
     });
 
     const pageRouter = new EdgeFunction(this, 'PageRouter', {
@@ -202,7 +214,7 @@ export class WebFront extends Construct {
           cachePolicy: CachePolicy.CACHING_DISABLED,
           // Every viewer header but Host (API Gateway routes on its own host name); this forwards Authorization.
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: securityHeaders,
+          responseHeadersPolicy: apiSecurityHeaders,
         },
       },
     });

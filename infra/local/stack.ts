@@ -1,6 +1,6 @@
 /**
  * The embedded stack: the AWS shape of the app on one machine, in this process, with no Docker and no
- * account. dynalite stands in for DynamoDB, s3rver for S3, aws-ses-v2-local for SES; the functions are the
+ * account. dynalite stands in for DynamoDB (on a thread of its own), s3rver for S3, aws-ses-v2-local for SES; the functions are the
  * very same code as on Lambda (the Hono app, the process-upload handler), reached through real AWS SDK v3
  * clients with endpoint overrides. s3rver's notifications are routed to process-upload the way SQS delivers
  * them on AWS: journaled before S3 answers the upload, the key URL-encoded, one object's events in order, a
@@ -21,7 +21,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
-import dynalite from 'dynalite';
 import { Hono } from 'hono';
 import { getMimeType, mimes } from 'hono/utils/mime';
 import S3rver from 's3rver';
@@ -40,10 +39,12 @@ import { type AdminSettings, parseAdminSettings } from '../../shared/admin/setti
 import { createLogger } from '../../shared/logger.js';
 import { createDeps, type PipelineDeps } from '../../shared/pipeline/deps.js';
 import { ensureTable } from '../../shared/store/table.js';
+import { applyPageSecurityHeaders, pageSecurityHeaders } from '../../shared/web/security-headers.js';
 import { issueToken, type UploadForm } from '../../shared/tokens.js';
 import { vietnamMonth } from '../../shared/vn/time.js';
 import { DATA_UMASK, DIR_MODE, DYNAMODB_DIR, FILE_MODE, readOrCreateTokenSecret, restrictDataModes, S3_DIR, STACK_FILE } from './data-dir.js';
 import { type DeadLetter, type DeliveryQueue, DEFAULT_PROCESS_CONCURRENCY, listDeadLetters, openDeliveryQueue } from './delivery.js';
+import { startDynamoDbThread } from './dynamodb-thread.js';
 import { type ReconcileResult, reconcileUploads } from './reconcile.js';
 import { startPolicyProxy } from './s3-post-policy.js';
 
@@ -140,15 +141,6 @@ function corsConfiguration(origins: readonly string[]): string {
   return `<CORSConfiguration><CORSRule>${allowed}<AllowedMethod>POST</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
 }
 
-const listening = (server: Server, port: number) =>
-  new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, HOST, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-
 const closing = (server: Server) =>
   new Promise<void>((resolve) => {
     server.close(() => resolve());
@@ -207,14 +199,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const baseUrl = `http://localhost:${actualWebPort}`;
     const origins = [baseUrl, `http://${HOST}:${actualWebPort}`];
 
-    const dynamo = dynalite({
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
+    // On a thread of its own (dynamodb-thread.ts): its per-item work would otherwise share this event loop
+    // with the API and process-upload.
+    const dynamo = await startDynamoDbThread({
+      host: HOST,
+      port: ports.dynamodb,
       ...(dataDir ? { path: join(dataDir, DYNAMODB_DIR) } : {}),
     });
-    const dynamoPort = await listening(dynamo, ports.dynamodb);
-    cleanups.push(() => new Promise<void>((resolve) => dynamo.close(() => resolve())));
+    const dynamoPort = dynamo.port;
+    cleanups.push(() => dynamo.close());
 
     // s3rver on an internal port; the S3 port is the policy-checking proxy in front of it.
     let takingUploads = true;
@@ -308,6 +301,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // ── The page and the API on one port ───────────────────────────────────────────────────────────────
     const site = new Hono();
+    // The page's security headers as CloudFront sends them on AWS, the local S3 (the policy proxy) as the
+    // uploads origin, so the page runs here under the CSP it gets there.
+    const securityHeaders = pageSecurityHeaders({ uploadsOrigin: s3Url, https: false });
+    site.use('*', async (c, next) => {
+      await next();
+      applyPageSecurityHeaders(c.res.headers, securityHeaders);
+    });
     const page = async () =>
       new Response(await readFile(join(WEB_DIR, 'index.html')), {
         headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' },

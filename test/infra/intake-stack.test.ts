@@ -8,6 +8,7 @@ import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IntakeFunction } from '../../infra/constructs/intake-function.js';
 import { API_ROUTES } from '../../infra/constructs/web-front.js';
+import { FRAME_OPTIONS, HSTS, pageCspDirectives, REFERRER_POLICY, serializeCsp } from '../../shared/web/security-headers.js';
 import { FUNCTION_ENTRIES, type IntakeStack } from '../../infra/intake-stack.js';
 import { logicalIdOf, synthIntakeStack } from './fixtures/synth.js';
 
@@ -394,19 +395,55 @@ describe('CloudFront: the page and the API on one origin', () => {
     expect(edgeFunction.Properties.FunctionConfig).toMatchObject({ Runtime: 'cloudfront-js-2.0' });
   });
 
-  it('sends no Referer (the page URL carries the token) and limits where the page may connect', () => {
-    const [[, policy]] = resourcesOfType('AWS::CloudFront::ResponseHeadersPolicy') as [[string, Resource]];
-    const headers = (policy.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, Record<string, unknown>> })
-      .SecurityHeadersConfig;
+  /** The security headers policy a behaviour of the distribution uses (`undefined`: the default one). */
+  function headersPolicyOf(pathPattern?: string): { Override: boolean; csp: unknown; headers: Record<string, Record<string, unknown>> } {
+    const config = resource(ids.distribution).Properties.DistributionConfig as {
+      DefaultCacheBehavior: { ResponseHeadersPolicyId: { Ref: string } };
+      CacheBehaviors: { PathPattern: string; ResponseHeadersPolicyId: { Ref: string } }[];
+    };
+    const behaviour = pathPattern ? config.CacheBehaviors.find((b) => b.PathPattern === pathPattern) : config.DefaultCacheBehavior;
+    if (!behaviour) throw new Error(`no behaviour ${pathPattern}`);
+    const policy = resource(behaviour.ResponseHeadersPolicyId.Ref).Properties.ResponseHeadersPolicyConfig as {
+      SecurityHeadersConfig: Record<string, Record<string, unknown>>;
+    };
+    const headers = policy.SecurityHeadersConfig;
+    const csp = headers.ContentSecurityPolicy ?? {};
+    return { Override: csp.Override === true, csp: stack.resolve(csp.ContentSecurityPolicy), headers };
+  }
+  /** The page CSP as the shared module builds it for this stack's uploads bucket. */
+  const expectedPageCsp = () => stack.resolve(serializeCsp(pageCspDirectives(`https://${stack.storage.uploadsBucketHost}`)));
+
+  it.each([
+    ['the page', undefined],
+    ['the API', '/api/*'],
+  ])('%s: no Referer (the page URL carries the token), HSTS, no framing, no sniffing, from the shared module', (_what, pathPattern) => {
+    const { headers } = headersPolicyOf(pathPattern);
+    // The promises themselves, then that they are the shared module's values (what the local server sends).
     expect(headers.ReferrerPolicy).toEqual({ ReferrerPolicy: 'no-referrer', Override: true });
-    expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 31_536_000, Override: true });
+    expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 31_536_000, IncludeSubdomains: true, Override: true });
     expect(headers.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
-    const csp = JSON.stringify(stack.resolve(headers.ContentSecurityPolicy?.ContentSecurityPolicy));
+    expect([headers.ReferrerPolicy?.ReferrerPolicy, headers.FrameOptions?.FrameOption]).toEqual([REFERRER_POLICY, FRAME_OPTIONS]);
+    expect(headers.StrictTransportSecurity?.AccessControlMaxAgeSec).toBe(HSTS.maxAgeSeconds);
+    expect(headers.ContentTypeOptions).toEqual({ Override: true });
+  });
+
+  it('the page gets the CSP the local server sends (one module), limiting where it may connect', () => {
+    const page = headersPolicyOf();
+    expect(page.Override).toBe(true);
+    expect(page.csp).toEqual(expectedPageCsp());
+    const csp = JSON.stringify(page.csp);
     expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     // connect-src names the uploads bucket host (built from the bucket name), nothing wider.
     expect(csp).toMatch(/connect-src 'self' https:\/\/motcuaintake-uploads-/);
     expect(csp).not.toMatch(/\*/);
+  });
+
+  it("keeps the API's own CSP on /api/* (the report preview's) and adds the page's to every other API answer", () => {
+    const api = headersPolicyOf('/api/*');
+    expect(api.Override).toBe(false);
+    expect(api.csp).toEqual(expectedPageCsp());
   });
 
   it('deploys web/ into the page bucket, prunes removed files and invalidates the cache', () => {
