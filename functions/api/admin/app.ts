@@ -63,6 +63,7 @@ import { currentRosters, provinceOfficials, rosterStates } from '../../../shared
 import { createAdminStore } from '../../../shared/store/admin.js';
 import { CENTRE_UNIT, isPeriodInBounds } from '../../../shared/tokens.js';
 import { PERIOD_PATTERN, previousVietnamMonth, vietnamIsoDate } from '../../../shared/vn/time.js';
+import { CSP_HEADER, REPORT_PREVIEW_CSP } from '../../../shared/web/security-headers.js';
 import { API_ERRORS, type ApiErrorCode, apiErrorMessage, apiErrorOf } from '../errors.js';
 
 /** Where the session cookie is sent: the admin API only, never the upload page or the clerk's API. */
@@ -174,6 +175,8 @@ export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}
     const session = readSession(deps.tokenSecret, getCookie(c, SESSION_COOKIE), deps.now());
     // An address taken off the allow-list loses its open sessions at once, not after 8 hours.
     if (!session || !isCentreEmail(settings, session.email)) throw new AdminRefusal('sign-in-required');
+    // A signed-out session stays refused even if its cookie was copied (one consistent GetItem a request).
+    if (await store.isSessionEnded(session.sessionId)) throw new AdminRefusal('sign-in-required');
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !isValidCsrfToken(deps.tokenSecret, session, c.req.header(CSRF_HEADER))) {
       throw new AdminRefusal('csrf');
     }
@@ -184,7 +187,8 @@ export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}
 
   app.get('/session', (c) => c.json(sessionView(c.var.session)));
 
-  app.delete('/session', (c) => {
+  app.delete('/session', async (c) => {
+    await store.endSession(c.var.session);
     deleteCookie(c, SESSION_COOKIE, { path: SESSION_COOKIE_PATH, secure: secureCookies(c), httpOnly: true, sameSite: 'Strict' });
     return c.body(null, 204);
   });
@@ -321,7 +325,10 @@ export function createAdminApp(deps: PipelineDeps, options: AdminAppOptions = {}
     const period = periodQuery.safeParse(c.req.query('period'));
     if (!period.success) return errorResponse(c, 'BAD_REQUEST');
     const { report, workbook } = await produceReport(reportDeps(), period.data ?? previousVietnamMonth(deps.now()));
-    return c.html(reportEmailContent(report, { kind: 'attachment', bytes: workbook }).html);
+    // Its own CSP: the mail's inline styles and nothing else (the page's `style-src 'self'` would strip them).
+    return c.html(reportEmailContent(report, { kind: 'attachment', bytes: workbook }).html, 200, {
+      [CSP_HEADER]: REPORT_PREVIEW_CSP,
+    });
   });
 
   app.get('/report/workbook', async (c) => {
