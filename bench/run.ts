@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '../infra/constructs/intake-function.js';
+import { FUNCTION_BUNDLING } from '../infra/constructs/intake-function.js';
 import type { ChildMeasure } from './child.js';
 import type { ReportBenchResult } from './report.js';
 import { benchPeople, benchRoster } from './rows.js';
@@ -138,8 +138,9 @@ try {
   writeFileSync(files.r20k, await benchRoster(benchPeople(20_000)));
   writeFileSync(files.r20kOnePhone, await benchRoster(benchPeople(20_000, { onePhone: true })));
 
-  // The function bundles as CDK builds them (infra/constructs/intake-function.ts), inside the repository so
-  // that their `@aws-sdk/*` imports resolve from node_modules as they do from the Lambda runtime.
+  // The function bundles as CDK builds them, with the construct's own options (FUNCTION_BUNDLING in
+  // infra/constructs/intake-function.ts), inside the repository so that what they leave out (`@aws-sdk/*`,
+  // exceljs) resolves from node_modules as it does on Lambda from the runtime and the asset's node_modules.
   const bundleDir = join(ROOT, 'node_modules', '.cache', 'motcua-bench');
   mkdirSync(bundleDir, { recursive: true });
   const bundles: Record<string, string> = {};
@@ -154,16 +155,16 @@ try {
         entryPoints: [entry],
         outfile,
         bundle: true,
-        format: 'esm',
         platform: 'node',
-        target: 'node20',
-        minify: true,
-        keepNames: true,
+        format: FUNCTION_BUNDLING.format,
+        target: FUNCTION_BUNDLING.target,
+        minify: FUNCTION_BUNDLING.minify,
+        keepNames: FUNCTION_BUNDLING.keepNames,
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        banner: { js: FUNCTION_BUNDLING.banner },
+        external: [...FUNCTION_BUNDLING.externalModules],
         sourcemap: sourceMap,
         sourcesContent: false,
-        mainFields: ['module', 'main'],
-        banner: { js: ESM_REQUIRE_BANNER },
-        external: ['@aws-sdk/*'],
         logLevel: 'error',
       });
       bundles[`${name}${sourceMap ? '-maps' : ''}`] = outfile;

@@ -1,8 +1,9 @@
 /**
  * One construct carries the defaults every function of the app shares, so a new function is its entry,
  * its size and its grants, nothing else: Node.js 22 on arm64, an ESM bundle made by esbuild (minified;
- * source maps only when asked for, see SOURCE_MAPS_CONTEXT), the AWS SDK taken from the runtime, a log group of its own with a retention, and a
- * role of its own that starts with nothing but the right to write that log group.
+ * source maps only when asked for, see SOURCE_MAPS_CONTEXT), the AWS SDK taken from the runtime, exceljs
+ * shipped beside the bundle (see FUNCTION_BUNDLING), a log group of its own with a retention, and a role of
+ * its own that starts with nothing but the right to write that log group.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,37 @@ export const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
  * Exported so the bundling test can look for it in the output.
  */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** Run after esbuild in each function's asset directory (see FUNCTION_BUNDLING.externalModules). */
+export const SHIP_EXCELJS_SCRIPT = 'infra/constructs/ship-exceljs.mjs';
+
+/**
+ * How esbuild builds every function, exported so that the bench (bench/run.ts) measures the bundles that
+ * deploy.
+ */
+export const FUNCTION_BUNDLING = {
+  format: OutputFormat.ESM,
+  /** The runtime's Node.js (FUNCTION_RUNTIME). */
+  target: 'node22',
+  minify: true,
+  // Minified class names would turn `TokenError` into `ae` in logs and in the error type Lambda reports.
+  keepNames: true,
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  /**
+   * Left out of the bundle. The nodejs22.x runtime ships the AWS SDK v3: leaving it out keeps bundles small
+   * and cold starts short. exceljs (1.1 MB, more than the rest of a bundle) is needed only to write a
+   * workbook and loaded then (shared/workbook/exceljs.ts), but Node parses a whole bundle at every cold
+   * start, used or not: so it is not in the bundle but beside it, in the asset's `node_modules`, where
+   * SHIP_EXCELJS_SCRIPT puts it for each bundle that imports it.
+   */
+  externalModules: ['@aws-sdk/*', 'exceljs'],
+} as const;
+
+/** A path as one word of the `bash -c` command CDK runs for a hook. */
+function shellWord(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
 
 /**
  * `cdk deploy -c motcua:sourceMaps=true` ships each bundle with its source map and runs it with
@@ -101,17 +133,19 @@ export class IntakeFunction extends Construct {
         ...props.environment,
       },
       bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        // Minified class names would turn `TokenError` into `ae` in logs and in the error type Lambda reports.
-        keepNames: true,
+        ...FUNCTION_BUNDLING,
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        externalModules: [...FUNCTION_BUNDLING.externalModules],
         sourceMap: sourceMaps,
         sourcesContent: false,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // The nodejs22.x runtime ships the AWS SDK v3: leaving it out keeps bundles small and cold starts short.
-        externalModules: ['@aws-sdk/*'],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // `inputDir` is the repository (or its mount when CDK bundles in Docker).
+          afterBundling: (inputDir, outputDir) => [
+            ['node', path.posix.join(inputDir, SHIP_EXCELJS_SCRIPT), outputDir, FUNCTION_BUNDLING.target].map(shellWord).join(' '),
+          ],
+        },
       },
     });
     Validations.of(this.function).acknowledge({

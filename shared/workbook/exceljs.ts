@@ -3,8 +3,9 @@
  * loaded machine: docs/PERFORMANCE.md), and validating an upload no longer needs it (shared/workbook/xlsx.ts
  * reads the XML itself): only writing a workbook (annotating a rejected file, the export, the templates,
  * the report) does. A static import would evaluate it whenever the process-upload or api bundle, or the
- * CLI's validate, is imported; behind this dynamic `import()` esbuild keeps the package in the bundle as a
- * lazily run CommonJS wrapper, so its body runs only on the first call.
+ * CLI's validate, is imported. Behind this dynamic `import()`, the functions' bundles leave the package out
+ * and Node loads it from the `node_modules` shipped beside them on the first call (FUNCTION_BUNDLING in
+ * infra/constructs/intake-function.ts); the CLI's bundle puts it in a chunk of its own.
  */
 import type ExcelJS from 'exceljs';
 

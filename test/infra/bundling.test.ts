@@ -1,6 +1,7 @@
 /**
  * One real synthesis with bundling: esbuild turns each handler into the ESM file Lambda runs, offline, and
- * that file loads on Node with only the AWS SDK coming from outside (as on the nodejs22.x runtime). Then
+ * that file loads on Node with only the AWS SDK coming from outside (as on the nodejs22.x runtime) and
+ * exceljs from the asset's own node_modules, where the construct ships it beside the bundle. Then
  * the bundles run as deployed: each in a child process started the way the Lambda runtime starts it (the
  * template's handler, memory and environment), fed events of the real shapes (API Gateway HTTP API
  * payload 2.0, S3 notifications inside SQS messages) and wired to the embedded emulators.
@@ -9,12 +10,13 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ERRORS } from '../../functions/api/errors.js';
-import { ESM_REQUIRE_BANNER, REPO_ROOT } from '../../infra/constructs/intake-function.js';
+import { ESM_REQUIRE_BANNER, type IntakeFunction, REPO_ROOT } from '../../infra/constructs/intake-function.js';
 import type { IntakeStack } from '../../infra/intake-stack.js';
 import { vietnamMonth } from '../../shared/vn/time.js';
 import { S3RVER_CREDENTIALS } from '../../shared/aws/clients.js';
@@ -66,25 +68,43 @@ afterAll(() => {
 type FunctionName = 'apiFunction' | 'processUploadFunction';
 
 function functionResource(name: FunctionName): TemplateResource {
-  const resource = resources[logicalIdOf(stack[name].function)];
-  if (!resource) throw new Error(`${name} is not in the template`);
+  return resourceOf(stack[name]);
+}
+
+function resourceOf(construct: IntakeFunction): TemplateResource {
+  const resource = resources[logicalIdOf(construct.function)];
+  if (!resource) throw new Error(`${construct.node.path} is not in the template`);
   return resource;
 }
 
 function bundleDirOf(name: FunctionName): string {
-  const key = functionResource(name).Properties.Code?.S3Key;
-  if (!key) throw new Error(`${name} has no code asset`);
+  return assetDirOf(stack[name]);
+}
+
+function assetDirOf(construct: IntakeFunction): string {
+  const key = resourceOf(construct).Properties.Code?.S3Key;
+  if (!key) throw new Error(`${construct.node.path} has no code asset`);
   return path.join(assemblyDir, `asset.${key.replace(/\.zip$/, '')}`);
 }
+
+/** The version package-lock.json pins for a package of the repository. */
+function lockedVersion(name: string): string | undefined {
+  const lock = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+  return lock.packages[`node_modules/${name}`]?.version;
+}
+
+/** A class of exceljs's that esbuild's `keepNames` leaves readable wherever exceljs's code is. */
+const EXCELJS_CODE_MARKER = 'SharedStringsXform';
 
 function resourcesOfType(type: string): TemplateResource[] {
   return Object.values(resources).filter((resource) => resource.Type === type);
 }
 
 describe.each(['apiFunction', 'processUploadFunction'] as const)('the %s bundle', (name) => {
-  it('is one minified ESM file, without a source map unless asked for', () => {
+  it('is one minified ESM file, without a source map unless asked for, with exceljs beside it', () => {
     const dir = bundleDirOf(name);
-    expect(readdirSync(dir).sort()).toEqual(['index.mjs']);
+    expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'node_modules']);
+    expect(readdirSync(path.join(dir, 'node_modules'))).toEqual(['exceljs']);
     const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
     expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
     expect(code).not.toMatch(/sourceMappingURL/);
@@ -92,17 +112,23 @@ describe.each(['apiFunction', 'processUploadFunction'] as const)('the %s bundle'
     expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
   });
 
-  it('leaves the AWS SDK to the runtime and bundles everything else', () => {
+  it('leaves the AWS SDK to the runtime and exceljs to a dynamic import, and bundles everything else', () => {
     const code = readFileSync(path.join(bundleDirOf(name), 'index.mjs'), 'utf8');
     const importStatement = /\bimport\s*(?:[\w$]+|\*\s*as\s*[\w$]+|\{[^}]*\})\s*from\s*"([\w@/.:-]+)"/g;
     const imports = [...code.matchAll(importStatement)].map((match) => match[1] ?? '');
     expect(imports.length).toBeGreaterThan(0);
     for (const specifier of imports) {
       expect(specifier, specifier).toMatch(/^(@aws-sdk\/|node:|module$|[a-z_]+$)/);
+      // Loaded at import time would mean parsed and run at every cold start.
+      expect(specifier).not.toBe('exceljs');
     }
     expect(imports.some((specifier) => specifier.startsWith('@aws-sdk/'))).toBe(true);
     // Not bundled: the SDK's own sources would carry its user-agent package name.
     expect(code).not.toMatch(/"@aws-sdk\/middleware-user-agent"/);
+    // exceljs is imported on first use only, and its code is not in the bundle.
+    const dynamicPackageImports = [...code.matchAll(/\bimport\("([\w@/.-]+)"\)/g)].map((match) => match[1]);
+    expect(dynamicPackageImports).toContain('exceljs');
+    expect(code).not.toContain(EXCELJS_CODE_MARKER);
   });
 
   it('loads on Node and exports the Lambda handler', () => {
@@ -125,6 +151,40 @@ describe.each(['apiFunction', 'processUploadFunction'] as const)('the %s bundle'
       timeout: 60_000,
     });
     expect(output.trim()).toBe('function');
+  });
+});
+
+describe.each([
+  ['api', () => stack.apiFunction],
+  ['process-upload', () => stack.processUploadFunction],
+  ['monthly report', () => stack.monthlyReport.function],
+] as const)('the %s function, which writes workbooks', (_name, construct) => {
+  it('ships the locked exceljs beside its bundle, one minified file that the bundle resolves and writes a workbook with', () => {
+    const dir = assetDirOf(construct());
+    const shipped = path.join(dir, 'node_modules', 'exceljs');
+    expect(readdirSync(shipped).sort()).toEqual(['LICENSE', 'index.js', 'package.json']);
+    const manifest = JSON.parse(readFileSync(path.join(shipped, 'package.json'), 'utf8')) as { version: string; main: string };
+    expect(manifest.version).toBe(lockedVersion('exceljs'));
+    expect(readFileSync(path.join(shipped, manifest.main), 'utf8')).toContain(EXCELJS_CODE_MARKER);
+    // From the bundle, `exceljs` is the shipped copy, not the repository's (the asset sits inside the repository here).
+    expect(createRequire(path.join(dir, 'index.mjs')).resolve('exceljs')).toBe(path.join(shipped, manifest.main));
+    // The bundle's own `import('exceljs')` from an ESM module in the asset directory, as on Lambda.
+    const output = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { default: ExcelJS } = await import('exceljs');
+         const workbook = new ExcelJS.Workbook();
+         workbook.addWorksheet('Danh sách').getCell('A1').value = 'Họ và tên';
+         const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+         const back = new ExcelJS.Workbook();
+         await back.xlsx.load(bytes);
+         console.log(JSON.stringify({ resolved: import.meta.resolve('exceljs'), cell: back.getWorksheet('Danh sách').getCell('A1').value }));`,
+      ],
+      { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(JSON.parse(output)).toEqual({ resolved: pathToFileURL(path.join(shipped, manifest.main)).href, cell: 'Họ và tên' });
   });
 });
 
