@@ -2,9 +2,11 @@
  * A member of the centre's staff in a real browser against the embedded stack: asks for a sign-in link on
  * /admin, opens it from the local SES inbox, sees the units, issues an upload link that a clerk can open,
  * finds it in the audit trail, reminds the units that have not sent their roster, revokes a unit's links,
- * imports grants through the centre's link, previews and sends the month's report; the page fits a 1024 px laptop; a used sign-in link is refused.
+ * imports grants and uploads the month's statistics in the dashboard itself (verdicts, the marked workbook,
+ * the rows no roster lists), previews and sends the month's report; the page fits a 1024 px laptop; a used
+ * sign-in link is refused.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -16,12 +18,14 @@ import { clearInbox, inbox, mailsTo, signInLinkOf } from '../integration/admin-s
 import {
   districtPeople,
   type LocalStack,
+  type Person,
   rosterWorkbook,
   senderLine,
   startTestStack,
   tokenOf,
   uploadFile,
 } from '../support/local-stack.js';
+import { buildGrantsXlsx, buildResultsXlsx } from '../support/workbooks.js';
 import { type Browser, launchBrowser } from './support/browser.js';
 
 const STAFF = 'ttpvhcc@binhdinh.gov.vn';
@@ -29,6 +33,8 @@ const STAFF = 'ttpvhcc@binhdinh.gov.vn';
 const WAIT = { timeout: 20_000, interval: 200 };
 
 const PHU_CAT = districtPeople('548', 2, 81);
+/** Someone on no roster: a grants file naming them is refused, the statistics cannot credit them to a unit. */
+const STRANGER = districtPeople('548', 1, 82)[0] as Person;
 
 let stack: LocalStack;
 let browser: Browser;
@@ -164,26 +170,73 @@ describe('the centre\'s dashboard in a browser', () => {
     await page.close();
   });
 
-  it('imports grants: the export, filled in, sent through the centre\'s link; the units then show them', async () => {
+  it('imports grants in the dashboard: the export, filled in, sent from the Roster tab; the verdict, then the units show them', async () => {
     await uploadFile(stack, tokenOf(stack.inviteLink('548')), { bytes: await rosterWorkbook(senderLine('548'), PHU_CAT), fileName: 'phu-cat.xlsx' });
     const page = await openPage(`${stack.baseUrl}/admin`);
     await expect.poll(() => page.locator('#units-table tbody tr').count(), WAIT).toBe(uploaderUnits().length);
-    await page.getByRole('button', { name: 'Danh sách và số liệu' }).click();
+    await page.getByRole('button', { name: 'Danh sách cán bộ' }).click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải danh sách toàn tỉnh (Excel)' }).click()]);
     const filled = join(scratch, 'da-phan-quyen.xlsx');
     await fillGrantDates((await download.path()) ?? '', filled, '01/07/2021');
 
-    await page.locator('#centre-form-kind').selectOption('grants');
-    await page.getByRole('button', { name: 'Tạo đường dẫn của Trung tâm' }).click();
-    await expect.poll(() => page.locator('#centre-link-block').isVisible(), WAIT).toBe(true);
-    const centre = await openPage((await page.locator('#centre-link').getAttribute('href')) ?? '');
-    await centre.locator('#file-input').setInputFiles(filled);
-    await centre.locator('#upload-button').click();
-    await expect.poll(async () => (await stack.deps.grants.listGrants()).length, WAIT).toBe(PHU_CAT.length);
-    await centre.close();
+    // A file naming someone on no roster first: refused, nothing recorded, the issue and the marked workbook shown.
+    const wrong = join(scratch, 'sai.xlsx');
+    await writeFile(wrong, await buildGrantsXlsx({ rows: [[1, STRANGER.name, null, STRANGER.idNumber, null, '01/07/2021']] }));
+    await page.getByLabel('Tệp đã điền ngày phân quyền').setInputFiles(wrong);
+    await page.getByRole('button', { name: 'Gửi tệp ngày phân quyền' }).click();
+    await expect.poll(() => page.locator('#grants-verdict').getAttribute('data-status'), WAIT).toBe('rejected');
+    expect(await page.locator('#grants-verdict').innerText()).toContain('chưa hợp lệ');
+    expect(await page.locator('#grants-verdict').innerText()).toMatch(/Lỗi, dòng 4: .*danh sách/);
+    const [marked] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Tải tệp đánh dấu lỗi/ }).click()]);
+    expect(marked.suggestedFilename()).toBe('sai - ket qua kiem tra.xlsx');
+    expect(await stack.deps.grants.listGrants()).toHaveLength(0);
+
+    await page.getByLabel('Tệp đã điền ngày phân quyền').setInputFiles(filled);
+    await page.getByRole('button', { name: 'Gửi tệp ngày phân quyền' }).click();
+    await expect.poll(() => page.locator('#grants-verdict').getAttribute('data-status'), WAIT).toBe('accepted');
+    expect(await page.locator('#grants-verdict').innerText()).toContain('Đã ghi nhận ngày phân quyền');
+    await expect.poll(() => page.locator('#grants-verdict .grants-total').innerText(), WAIT).toContain(`${PHU_CAT.length} trên ${PHU_CAT.length} cán bộ`);
+    expect(await stack.deps.grants.listGrants()).toHaveLength(PHU_CAT.length);
 
     await page.locator('.tabs__tab[data-view="units"]').click();
     await expect.poll(() => page.locator('#units-table tbody tr[data-unit="548"]').innerText(), WAIT).toContain(`${PHU_CAT.length}/${PHU_CAT.length}`);
+    await page.getByRole('button', { name: 'Nhật ký thao tác' }).click();
+    await expect.poll(() => page.locator('#audit-table tbody').innerText(), WAIT).toContain('Nhập danh sách đã phân quyền');
+    expect(await page.locator('#audit-table tbody tr').first().innerText()).toContain('Tệp: được chấp nhận');
+    await page.close();
+  });
+
+  it("uploads the month's statistics in the dashboard and lists the rows no roster lists, without their numbers", async () => {
+    const page = await openPage(`${stack.baseUrl}/admin`);
+    await expect.poll(() => page.locator('#units-table tbody tr').count(), WAIT).toBe(uploaderUnits().length);
+    await page.getByRole('button', { name: 'Số liệu tháng' }).click();
+    await page.getByLabel('Tháng số liệu').fill('2021-07');
+    await expect.poll(() => page.locator('#unattributed-summary').innerText(), WAIT).toContain('chưa gửi số liệu tháng 07/2021');
+    const statistics = join(scratch, 'thong-ke-07-2021.xlsx');
+    await writeFile(
+      statistics,
+      await buildResultsXlsx({
+        rows: [
+          [1, PHU_CAT[0]?.name ?? '', PHU_CAT[0]?.idNumber ?? '', null, 12],
+          [2, STRANGER.name, STRANGER.idNumber, STRANGER.phone, 7],
+        ],
+      }),
+    );
+    await page.getByLabel('Tệp số liệu').setInputFiles(statistics);
+    await page.getByRole('button', { name: 'Gửi số liệu tháng' }).click();
+    await expect.poll(() => page.locator('#results-verdict').getAttribute('data-status'), WAIT).toBe('accepted');
+    expect(await page.locator('#results-verdict').innerText()).toContain('trong đó 1 dòng chưa xác định được đơn vị');
+    await expect.poll(() => page.locator('#unattributed-table tbody tr').count(), WAIT).toBe(1);
+    const row = await page.locator('#unattributed-table tbody tr').innerText();
+    expect(row).toContain(STRANGER.name);
+    expect(row).toContain('7');
+    const section = await page.locator('#view-results').innerText();
+    expect(section).not.toMatch(/\d{9,}/);
+    expect(section).not.toContain(STRANGER.phone);
+
+    await page.getByRole('button', { name: 'Nhật ký thao tác' }).click();
+    await expect.poll(() => page.locator('#audit-table tbody tr').first().innerText(), WAIT).toContain('Tải lên số liệu của Trung tâm');
+    expect(await page.locator('#audit-table tbody tr').first().innerText()).toContain('tháng 07/2021');
     await page.close();
   });
 
@@ -223,8 +276,12 @@ describe('the centre\'s dashboard in a browser', () => {
   it('fits a 1024 px laptop screen without sideways scrolling of the page', async () => {
     const page = await openPage(`${stack.baseUrl}/admin`, 1024);
     await expect.poll(() => page.locator('#units-table tbody tr').count(), WAIT).toBe(uploaderUnits().length);
-    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
-    expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+    // Every tab, the file-sending ones included.
+    for (const tab of await page.locator('.tabs__tab').all()) {
+      await tab.click();
+      const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+      expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+    }
     await page.close();
   });
 
@@ -233,16 +290,21 @@ describe('the centre\'s dashboard in a browser', () => {
     const invite = stack.inviteLink('548');
     const clerk = await openPage(invite);
     const statuses = await clerk.evaluate(async (token) => {
-      const paths = ['/api/admin/session', '/api/admin/units', '/api/admin/audit', '/api/admin/export', '/api/admin/report'];
+      const paths = ['/api/admin/session', '/api/admin/units', '/api/admin/audit', '/api/admin/export', '/api/admin/report', '/api/admin/results/unattributed?period=2021-07'];
       const answers = await Promise.all(paths.map((path) => fetch(path, { headers: { Authorization: `Bearer ${token}` } })));
-      const post = await fetch('/api/admin/links', {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-CSRF-Token': token },
-        body: JSON.stringify({ units: 'all', form: 'roster' }),
-      });
-      return [...answers, post].map((answer) => answer.status);
+      const post = (path: string, body: unknown) =>
+        fetch(path, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-CSRF-Token': token },
+          body: JSON.stringify(body),
+        });
+      const posts = await Promise.all([
+        post('/api/admin/links', { units: 'all', form: 'roster' }),
+        post('/api/admin/uploads', { form: 'grants', fileName: 'a.xlsx', contentType: '', size: 10 }),
+      ]);
+      return [...answers, ...posts].map((answer) => answer.status);
     }, tokenOf(invite));
-    expect(statuses).toEqual([401, 401, 401, 401, 401, 401]);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401]);
     await clerk.close();
   });
 

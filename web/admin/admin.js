@@ -563,7 +563,7 @@
       children.push(
         element('p', undefined, [
           element('a', {
-            text: 'Tải tệp đánh dấu lỗi (các ô sai tô đỏ)',
+            text: accepted ? 'Tải tệp đánh dấu các dòng cần lưu ý' : 'Tải tệp đánh dấu lỗi (các ô sai tô đỏ)',
             className: 'button button--light',
             attrs: { href: `${API}/uploads/${encodeURIComponent(upload.uploadId)}/annotated` },
           }),
@@ -805,10 +805,10 @@
   /** How a file sent from this page fared: the entry is written when it is sent, the verdict comes later. */
   function describeUpload(upload) {
     if (!upload) return '';
-    const label = UPLOAD_STATUS_LABELS[upload.status] || upload.status;
-    if (upload.status === 'accepted') return `Kết quả: ${label} (${countText(upload.rows)} dòng)`;
-    if (upload.status === 'rejected') return `Kết quả: ${label} (${countText(upload.issues)} lỗi, lưu ý)`;
-    return `Kết quả: ${label}`;
+    const label = `Tệp: ${(UPLOAD_STATUS_LABELS[upload.status] || upload.status).toLocaleLowerCase('vi')}`;
+    if (upload.status === 'accepted') return `${label} (${countText(upload.rows)} dòng)`;
+    if (upload.status === 'rejected') return `${label} (${countText(upload.issues)} lỗi, lưu ý)`;
+    return label;
   }
 
   async function loadAudit() {
