@@ -14,6 +14,7 @@ import {
   type UploadStatusView,
   uploadStatusView,
 } from '../pipeline/uploads.js';
+import type { ResultsStore } from '../store/results.js';
 import type { UploadStatus } from '../store/types.js';
 import { CENTRE_UNIT, FORMS_BY_HOLDER, isPeriodInBounds } from '../tokens.js';
 import { holdsPersonalNumber } from '../vn/text.js';
@@ -88,7 +89,7 @@ export interface UnattributedRows {
  * roster or the file. Only the row, the name and the count: the store read never touches the ID or phone
  * hashes, and a name holding six digits or more is not repeated (it may be a number typed in the wrong cell).
  */
-export async function unattributedRows(deps: Pick<PipelineDeps, 'results'>, period: string): Promise<UnattributedRows> {
+export async function unattributedRows(deps: { results: Pick<ResultsStore, 'getCurrentResults'> }, period: string): Promise<UnattributedRows> {
   const current = await deps.results.getCurrentResults(period, CENTRE_UNIT);
   if (!current) return { period, file: null, rows: [], accountsCreated: 0 };
   const rows = current.rows

@@ -7,6 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { API_ERRORS } from '../../functions/api/errors.js';
+import { unattributedRows } from '../../shared/admin/centre-uploads.js';
+import type { ResultsStore } from '../../shared/store/results.js';
 import { CENTRE_UNIT, periodBounds } from '../../shared/tokens.js';
 import { addMonths } from '../../shared/vn/time.js';
 import {
@@ -158,6 +160,27 @@ describe("the month's statistics uploaded from the dashboard", () => {
     const client = await signIn(stack.current, STAFF);
     const list = await adminApi<Unattributed>(stack.current, client, '/results/unattributed?period=2021-08');
     expect(list.body).toEqual({ period: '2021-08', file: null, rows: [], accountsCreated: 0 });
+  });
+});
+
+describe('the name shown for a row no roster lists', () => {
+  /** The centre's current file of one row, as the store hands it out. */
+  const storeWith = (name: string | null): Pick<ResultsStore, 'getCurrentResults'> => ({
+    getCurrentResults: async (period) => ({
+      pointer: { period, scope: CENTRE_UNIT, versionId: 'v', uploadId: 'u', orderKey: 'k', receivedAt: '', firstReceivedAt: '', rowCount: 1, total: 3, updatedAt: '', previousVersionId: null },
+      rows: [{ row: 4, name, count: 3, unit: null }],
+    }),
+  });
+  it.each([
+    ['a name as written', 'Nguyễn Thị Hoà', 'Nguyễn Thị Hoà'],
+    ['a name with a short number (a namesake told apart)', 'Lê Văn An 2', 'Lê Văn An 2'],
+    ['an ID number typed into the name', 'Trần An 052085930001', null],
+    ['a phone number split by separators', 'Trần An 0914.020.999', null],
+    ['a phone number in full-width digits', 'Trần An ０９１４０２０９９７', null],
+    ['no name at all', null, null],
+  ] as const)('%s', async (_, written, shown) => {
+    const answer = await unattributedRows({ results: storeWith(written) }, '2021-07');
+    expect(answer.rows).toEqual([{ row: 4, name: shown, accountsCreated: 3 }]);
   });
 });
 
