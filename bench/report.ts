@@ -9,21 +9,24 @@
  * unit). Then, as in production, every earlier month has been reported once (its figures kept, its rosters
  * frozen) before the reported month's first report.
  *
- * Measured, round after round: the report (`loadReportData` + `buildReport`, what `cli report --json` runs
- * before it writes the workbook) for the reported month, which has ended: the first round is its first
- * report (it computes the month from the files, keeps its figures and freezes the rosters), later rounds
- * find them kept. Against: a parallel Scan of the whole table (4 segments) whose items are grouped and
- * fed to the same pure model functions: what a report without keyed reads would cost. Both answers are
- * compared (the same report, or the run fails). Prints one JSON line: the measures and the request counts.
+ * Measured, round after round, for the reported month (which has ended): the month's first report (the
+ * report's kept items of that month are deleted before it: it computes the month from the files, keeps its
+ * figures and running totals and freezes the rosters), then the same report again, finding them kept (the
+ * report is `loadReportData` + `buildReport`, what `cli report --json` runs before it writes the workbook).
+ * Against: a parallel Scan of the whole table (4 segments) whose items are grouped and fed to the same pure
+ * model functions: what a report without keyed reads would cost. Then a past month's results file is
+ * replaced (a correction, four months after July 2021) and the report made again: the running totals of
+ * every month from it on must follow. Every answer is compared with the Scan's, per unit and per month (the
+ * same figures, or the run fails). Prints one JSON line: the measures and the request counts.
  */
 import { performance } from 'node:perf_hooks';
-import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandOutput, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from '../infra/local/stack.js';
-import { mapWithConcurrency } from '../shared/store/batch.js';
+import { batchWrite, mapWithConcurrency } from '../shared/store/batch.js';
 import { loadReportData } from '../shared/report/load.js';
-import { buildReport, DEFAULT_GRANTS_DEADLINE, DEFAULT_RESULTS_DAY, monthResults, snapshotRosters } from '../shared/report/model.js';
+import { buildReport, DEFAULT_GRANTS_DEADLINE, DEFAULT_RESULTS_DAY, monthResults, runningTotals, snapshotRosters } from '../shared/report/model.js';
 import type { RosterInput } from '../shared/report/model.js';
-import { FIRST_REPORT_PERIOD, type Grant, type MonthResults, type Report, type ReportDeadlines, type ResultsEntry, type ResultsPointer, type RosterSnapshot } from '../shared/report/types.js';
+import { FIRST_REPORT_PERIOD, type Grant, type MonthTotals, type Report, type ReportDeadlines, type ResultsEntry, type ResultsPointer, type RosterSnapshot } from '../shared/report/types.js';
 import { createReportStore } from '../shared/store/reports.js';
 import { CENTRE_UNIT } from '../shared/tokens.js';
 import { addMonths, monthsBetween } from '../shared/vn/time.js';
@@ -53,14 +56,28 @@ const log = (text: string) => process.stderr.write(`bench report: ${text}\n`);
 export interface ReportBenchResult {
   scale: { units: number; officials: number; grants: number; months: number; entriesPerMonth: number; tableItems: number; period: string };
   setupSeconds: number;
-  /** Per round, in ms: the report (round 1 = the month's first report) and the Scan baseline. */
+  /**
+   * Per round, in ms, for bench/run.ts: round 1's first report, then later rounds' kept report; the Scan
+   * baseline of the same round. `firstReports` and `keptReports` give every round of each.
+   */
   reportMs: number[];
   scanMs: number[];
-  /** DynamoDB requests and items read, per round. */
+  /** DynamoDB requests and items read, per round (as `reportMs`). */
   reportRequests: Record<string, number>[];
   scanRequests: Record<string, number>[];
   reportItemsRead: number[];
   scanItemsRead: number[];
+  firstReports: Measures;
+  keptReports: Measures;
+  /** After a past month's file was replaced: the report that recomputes from it, then kept again. */
+  afterCorrection: { period: string; recomputed: Measures; keptAgain: Measures; scanMs: number[] };
+}
+
+/** One kind of report, per round: time, DynamoDB requests and items read. */
+export interface Measures {
+  ms: number[];
+  requests: Record<string, number>[];
+  itemsRead: number[];
 }
 
 const stack = await startLocalStack({ port: 0, quiet: true, logLevel: 'ERROR', now: () => NOW });
@@ -96,7 +113,8 @@ try {
     itemsRead = 0;
     const started = performance.now();
     const value = await run();
-    return { value, ms: performance.now() - started, requests, itemsRead };
+    // A copy: the counters go on counting whatever runs next.
+    return { value, ms: performance.now() - started, requests: { ...requests }, itemsRead };
   };
 
   // ── The synthetic data set, through the real stores ─────────────────────────────────────────────────
@@ -146,7 +164,8 @@ try {
 
   const periods = monthsBetween(FIRST_REPORT_PERIOD, PERIOD);
   const officialsInAll = UNITS * PER_UNIT;
-  for (const [monthIndex, period] of periods.entries()) {
+  /** The centre's file of a month (`version` 0: the original; later ones replace it with other counts). */
+  const writeCentreFile = async (period: string, monthIndex: number, version: number) => {
     // A different sample of officials each month, spread over every unit.
     const stride = Math.max(1, Math.floor(officialsInAll / ENTRIES));
     const entries: ResultsEntry[] = Array.from({ length: Math.min(ENTRIES, officialsInAll) }, (_, i) => {
@@ -157,28 +176,32 @@ try {
         idHash: hashOf(unit, index % PER_UNIT),
         phoneHash: null,
         name: 'Nguyễn Thị Hoà',
-        count: 1 + ((i + monthIndex) % 9),
+        count: 1 + ((i + monthIndex + version * 3) % 9),
         unit: unitCode(unit),
         workUnitCode: unitCode(unit),
       };
     });
-    const versionId = `r-${period}`;
+    const versionId = `r-${period}-${version}`;
     await results.writeResultsVersion(period, CENTRE_UNIT, versionId, entries);
     const received = new Date(`${addMonths(period, 1)}-03T03:00:00Z`);
+    const flipped = new Date(received.getTime() + version * 86_400_000);
     await results.flipResults(
       {
         period,
         scope: CENTRE_UNIT,
         versionId,
-        uploadId: `u-${period}`,
-        orderKey: `k-${period}`,
-        receivedAt: received,
+        uploadId: `u-${period}-${version}`,
+        orderKey: `k-${period}-${String(version).padStart(3, '0')}`,
+        receivedAt: flipped,
         rowCount: entries.length,
         total: entries.reduce((total, entry) => total + entry.count, 0),
       },
-      received,
+      flipped,
     );
-  }
+    // As the intake does: the replaced version's rows go (the Scan would otherwise read them too).
+    if (version > 0) await results.deleteResultsVersion(period, CENTRE_UNIT, `r-${period}-${version - 1}`);
+  };
+  for (const [monthIndex, period] of periods.entries()) await writeCentreFile(period, monthIndex, 0);
   log(`results written: ${periods.length} months × ${ENTRIES} rows (${((performance.now() - setupStarted) / 1000).toFixed(0)} s)`);
 
   // Each earlier month was reported once when it ended: its figures are kept and its rosters frozen.
@@ -194,20 +217,39 @@ try {
    */
   interface Answer {
     rosters: readonly RosterSnapshot[];
-    months: readonly MonthResults[];
+    /** The months the report read (the reported one and the one before); the Scan computes every month. */
+    months: readonly MonthTotals[];
     report: Report;
   }
-  const figuresOf = (answer: Answer): string =>
+  const sortedEntries = <T>(record: Record<string, T>) => Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
+  /** Both sides' figures for the months the report read: per unit, the month's and the running totals. */
+  const figuresOf = (answer: Answer, periods: readonly string[]): string =>
     JSON.stringify({
       rosters: [...answer.rosters]
         .sort((a, b) => a.unit.localeCompare(b.unit))
-        .map((r) => [r.unit, r.officials, r.granted, r.grantedOnTime, r.rosterFirstReceivedAt]),
-      months: [...answer.months]
-        .sort((a, b) => a.period.localeCompare(b.period))
-        .map((m) => [m.period, Object.entries(m.units).sort(([a], [b]) => a.localeCompare(b)).map(([unit, f]) => [unit, f.accountsCreated]), m.unattributed.accountsCreated]),
+        .map((r) => [r.unit, r.officials, r.granted, r.grantedOnTime, r.rosterFirstReceivedAt, sortedEntries(r.byWorkUnit)]),
+      months: periods.map((period) => {
+        const m = answer.months.find((month) => month.period === period);
+        if (!m) return [period, 'missing'];
+        return [
+          m.period,
+          m.chain,
+          sortedEntries(m.units).map(([unit, f]) => [unit, f.accountsCreated, sortedEntries(f.byWorkUnit), f.firstReceivedAt]),
+          sortedEntries(m.cumulative.units).map(([unit, t]) => [unit, t.accountsCreated, sortedEntries(t.byWorkUnit)]),
+          m.unattributed,
+          m.cumulative.unattributed,
+        ];
+      }),
       totals: answer.report.totals,
       units: answer.report.units,
     });
+  /** The baseline must answer what the report answers, or the comparison means nothing. */
+  const checkSame = (report: Answer, scan: Answer, when: string) => {
+    const periods = report.months.map((month) => month.period);
+    if (periods.length !== Math.min(2, MONTHS) || figuresOf(report, periods) !== figuresOf(scan, periods)) {
+      throw new Error(`the Scan baseline and the report disagree (${when})`);
+    }
+  };
 
   // ── The two sides ───────────────────────────────────────────────────────────────────────────────────
   const report = async (): Promise<Answer> => {
@@ -266,15 +308,45 @@ try {
       firstReceivedAt: str(pointer, 'firstReceivedAt'),
       officials: officialsByVersion.get(`ROSTER#${str(pointer, 'unit')}#${str(pointer, 'versionId')}`) ?? [],
     }));
-    const months = periods.map((period) => {
-      const pointers = resultsPointers.get(period) ?? [];
-      const entries = new Map(pointers.map((p) => [p.scope, entriesByVersion.get(`${period}#${p.scope}#${p.versionId}`) ?? []] as const));
-      return monthResults(period, pointers, entries);
-    });
+    const months = runningTotals(
+      periods.map((period) => {
+        const pointers = resultsPointers.get(period) ?? [];
+        const entries = new Map(pointers.map((p) => [p.scope, entriesByVersion.get(`${period}#${p.scope}#${p.versionId}`) ?? []] as const));
+        return monthResults(period, pointers, entries);
+      }),
+    );
     const snapshots = snapshotRosters(rosters, grantList, PERIOD, DEADLINES.grants);
     return { rosters: snapshots, months, report: buildReport({ period: PERIOD, now: NOW, deadlines: DEADLINES, rosters: snapshots, months }) };
   };
 
+  /** Forgets what the reported month's reports kept (snapshot, totals), so the next report is its first. */
+  const forgetReportedMonth = async () => {
+    const keys: { pk: string; sk: string }[] = [];
+    for (const prefix of ['SNAPSHOT', 'TOTALS']) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page: QueryCommandOutput = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': `PERIOD#${PERIOD}`, ':prefix': prefix },
+            ProjectionExpression: 'pk, sk',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        keys.push(...((page.Items ?? []) as { pk: string; sk: string }[]));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+    await batchWrite(doc, tableName, keys.map((key) => ({ DeleteRequest: { Key: key } })));
+  };
+
+  const emptyMeasures = (): Measures => ({ ms: [], requests: [], itemsRead: [] });
+  const record = (measures: Measures, run: { ms: number; requests: Record<string, number>; itemsRead: number }) => {
+    measures.ms.push(run.ms);
+    measures.requests.push(run.requests);
+    measures.itemsRead.push(run.itemsRead);
+  };
   const measured: ReportBenchResult = {
     scale: { units: UNITS, officials: UNITS * PER_UNIT, grants: granted.length, months: MONTHS, entriesPerMonth: ENTRIES, tableItems: 0, period: PERIOD },
     setupSeconds,
@@ -284,19 +356,43 @@ try {
     scanRequests: [],
     reportItemsRead: [],
     scanItemsRead: [],
+    firstReports: emptyMeasures(),
+    keptReports: emptyMeasures(),
+    afterCorrection: { period: '', recomputed: emptyMeasures(), keptAgain: emptyMeasures(), scanMs: [] },
   };
   for (let round = 1; round <= ROUNDS; round++) {
-    const byReport = await counted(report);
+    await forgetReportedMonth();
+    const first = await counted(report);
     const byScan = await counted(scanReport);
-    // The baseline must answer what the report answers, or the comparison means nothing.
-    if (figuresOf(byReport.value) !== figuresOf(byScan.value)) throw new Error('the Scan baseline and the report disagree');
-    measured.reportMs.push(byReport.ms);
+    const kept = await counted(report);
+    checkSame(first.value, byScan.value, `round ${round}, first report`);
+    checkSame(kept.value, byScan.value, `round ${round}, kept`);
+    record(measured.firstReports, first);
+    record(measured.keptReports, kept);
+    const asRunExpects = round === 1 ? first : kept;
+    measured.reportMs.push(asRunExpects.ms);
+    measured.reportRequests.push(asRunExpects.requests);
+    measured.reportItemsRead.push(asRunExpects.itemsRead);
     measured.scanMs.push(byScan.ms);
-    measured.reportRequests.push(byReport.requests);
     measured.scanRequests.push(byScan.requests);
-    measured.reportItemsRead.push(byReport.itemsRead);
     measured.scanItemsRead.push(byScan.itemsRead);
-    log(`round ${round}: report ${byReport.ms.toFixed(0)} ms, Scan ${byScan.ms.toFixed(0)} ms`);
+    log(`round ${round}: first report ${first.ms.toFixed(0)} ms, kept ${kept.ms.toFixed(0)} ms, Scan ${byScan.ms.toFixed(0)} ms`);
+  }
+
+  // A correction: a past month's centre file replaced by one with other counts, between two reports.
+  const corrected = periods[Math.min(4, periods.length - 1)] ?? PERIOD;
+  measured.afterCorrection.period = corrected;
+  for (let round = 1; round <= ROUNDS; round++) {
+    await writeCentreFile(corrected, periods.indexOf(corrected), round);
+    const recomputed = await counted(report);
+    const byScan = await counted(scanReport);
+    const keptAgain = await counted(report);
+    checkSame(recomputed.value, byScan.value, `correction ${round}, recomputed`);
+    checkSame(keptAgain.value, byScan.value, `correction ${round}, kept again`);
+    record(measured.afterCorrection.recomputed, recomputed);
+    record(measured.afterCorrection.keptAgain, keptAgain);
+    measured.afterCorrection.scanMs.push(byScan.ms);
+    log(`correction ${round} (${corrected}): report ${recomputed.ms.toFixed(0)} ms, kept again ${keptAgain.ms.toFixed(0)} ms, Scan ${byScan.ms.toFixed(0)} ms`);
   }
   measured.scale.tableItems = measured.scanItemsRead.at(-1) ?? 0;
   process.stdout.write(`${JSON.stringify(measured)}\n`);

@@ -1,6 +1,7 @@
 /**
  * The report model, pure: rosters and grants become per-unit roster snapshots, each month's results files
- * become per-unit figures, and those become the report (contract 4). No I/O, no clock: `now` is an input.
+ * become per-unit figures with the running totals through that month, and those become the report
+ * (contract 4). No I/O, no clock: `now` is an input.
  */
 import { createHash } from 'node:crypto';
 import { deadlineStatus } from '../pipeline/rosters.js';
@@ -13,6 +14,7 @@ import {
   FIRST_REPORT_PERIOD,
   type Grant,
   type MonthResults,
+  type MonthTotals,
   type Report,
   type ReportDeadlines,
   type ResultsEntry,
@@ -20,6 +22,7 @@ import {
   type RosterSnapshot,
   type UnitMonthResults,
   type UnitReport,
+  type UnitRunningTotal,
 } from './types.js';
 
 export const PROVISIONAL_NOTE = 'số liệu tạm tính';
@@ -146,6 +149,72 @@ export function monthResults(
   return { period, fingerprint: resultsFingerprint(pointers), units, unattributed };
 }
 
+// ── Running totals: a month's figures plus every month before it ─────────────────────────────────────
+
+/** Names the files of every month up to one: the previous month's chain followed by this month's fingerprint. */
+export function chainFingerprint(previousChain: string | null, fingerprint: string): string {
+  return createHash('sha256')
+    .update(`${previousChain ?? ''}\n${fingerprint}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** Each month's chain, July 2021 first: `pointersByMonth[i]` are the current results files of the i-th month. */
+export function filesChains(pointersByMonth: readonly (readonly ResultsPointer[])[]): string[] {
+  const chains: string[] = [];
+  for (const pointers of pointersByMonth) chains.push(chainFingerprint(chains.at(-1) ?? null, resultsFingerprint(pointers)));
+  return chains;
+}
+
+/** A month in which no results file arrived. */
+export function emptyMonth(period: string): MonthResults {
+  return monthResults(period, [], new Map());
+}
+
+/**
+ * `month` with the running totals through it: `previous` (the month before, with its own running totals) plus
+ * this month's figures. `previous` is null only for July 2021, where the totals start.
+ */
+export function addRunningTotals(previous: MonthTotals | null, month: MonthResults): MonthTotals {
+  const expectedPrevious = month.period > FIRST_REPORT_PERIOD ? addMonths(month.period, -1) : null;
+  // A skipped month would silently drop its accounts from every later total.
+  if ((previous?.period ?? null) !== expectedPrevious) {
+    throw new RangeError(`running totals of ${month.period} need ${expectedPrevious ?? 'no month'} before it, got ${previous?.period ?? 'none'}`);
+  }
+  const units: Record<string, UnitRunningTotal> = {};
+  for (const [unit, total] of Object.entries(previous?.cumulative.units ?? {})) {
+    units[unit] = { accountsCreated: total.accountsCreated, byWorkUnit: { ...total.byWorkUnit } };
+  }
+  for (const [unit, figures] of Object.entries(month.units)) {
+    const total = units[unit] ?? { accountsCreated: 0, byWorkUnit: {} };
+    units[unit] = total;
+    total.accountsCreated += figures.accountsCreated;
+    for (const [workUnit, count] of Object.entries(figures.byWorkUnit)) {
+      total.byWorkUnit[workUnit] = (total.byWorkUnit[workUnit] ?? 0) + count;
+    }
+  }
+  return {
+    ...month,
+    chain: chainFingerprint(previous?.chain ?? null, month.fingerprint),
+    cumulative: { units, unattributed: (previous?.cumulative.unattributed ?? 0) + month.unattributed.accountsCreated },
+  };
+}
+
+/**
+ * Running totals of every month from July 2021 to the latest of `months`, from the figures alone (a month not
+ * given had no results file). What the loader keeps month by month, computed at once: for tests and baselines.
+ */
+export function runningTotals(months: readonly MonthResults[]): MonthTotals[] {
+  const latest = months.reduce<string | null>((last, month) => (last === null || month.period > last ? month.period : last), null);
+  if (latest === null || latest < FIRST_REPORT_PERIOD) return [];
+  const byPeriod = new Map(months.map((month) => [month.period, month]));
+  const totals: MonthTotals[] = [];
+  for (const period of monthsBetween(FIRST_REPORT_PERIOD, latest)) {
+    totals.push(addRunningTotals(totals.at(-1) ?? null, byPeriod.get(period) ?? emptyMonth(period)));
+  }
+  return totals;
+}
+
 // ── The report ────────────────────────────────────────────────────────────────────────────────────────
 
 export interface ReportInput {
@@ -154,8 +223,11 @@ export interface ReportInput {
   deadlines: ReportDeadlines;
   /** The rosters as they stood for `period`. */
   rosters: readonly RosterSnapshot[];
-  /** Every month's figures from July 2021 to `period` (missing months count as nothing received). */
-  months: readonly MonthResults[];
+  /**
+   * The reported month and the one before, with their running totals (`runningTotals`, or kept by the
+   * loader); other months are not read. A month not given counts as nothing received.
+   */
+  months: readonly MonthTotals[];
 }
 
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
@@ -168,7 +240,6 @@ function grantsStatus(snapshot: RosterSnapshot | undefined): DeadlineStatus {
 export function buildReport(input: ReportInput): Report {
   const { period, deadlines } = input;
   const byPeriod = new Map(input.months.map((month) => [month.period, month]));
-  const history = period < FIRST_REPORT_PERIOD ? [] : monthsBetween(FIRST_REPORT_PERIOD, period);
   const previousPeriod = period > FIRST_REPORT_PERIOD ? addMonths(period, -1) : null;
   const current = byPeriod.get(period);
   const previous = previousPeriod ? byPeriod.get(previousPeriod) : undefined;
@@ -178,6 +249,7 @@ export function buildReport(input: ReportInput): Report {
   const accountsOf = (month: MonthResults | undefined, unit: string) => month?.units[unit]?.accountsCreated ?? 0;
   const workUnitAccountsOf = (month: MonthResults | undefined, unit: string, workUnit: string) =>
     month?.units[unit]?.byWorkUnit[workUnit] ?? 0;
+  const runningTotalOf = (unit: string) => current?.cumulative.units[unit];
 
   const units: UnitReport[] = uploaderUnits().map((unit) => {
     const snapshot = rosters.get(unit.code);
@@ -192,7 +264,7 @@ export function buildReport(input: ReportInput): Report {
             officials: snapshot?.byWorkUnit[workUnit.code]?.officials ?? 0,
             granted: snapshot?.byWorkUnit[workUnit.code]?.granted ?? 0,
             accountsCreated: workUnitAccountsOf(current, unit.code, workUnit.code),
-            cumulative: sum(history.map((month) => workUnitAccountsOf(byPeriod.get(month), unit.code, workUnit.code))),
+            cumulative: runningTotalOf(unit.code)?.byWorkUnit[workUnit.code] ?? 0,
           }))
         : [];
     return {
@@ -202,7 +274,7 @@ export function buildReport(input: ReportInput): Report {
       officials: snapshot?.officials ?? 0,
       granted: snapshot?.granted ?? 0,
       accountsCreated,
-      cumulative: sum(history.map((month) => accountsOf(byPeriod.get(month), unit.code))),
+      cumulative: runningTotalOf(unit.code)?.accountsCreated ?? 0,
       previousMonth,
       change: previousMonth === null ? null : accountsCreated - previousMonth,
       rosterStatus: deadlineStatus(snapshot?.rosterFirstReceivedAt ?? null, deadlines.roster),
@@ -217,7 +289,7 @@ export function buildReport(input: ReportInput): Report {
   const unattributed = {
     officials: current?.unattributed.rows.length ?? 0,
     accountsCreated: unattributedOf(current),
-    cumulative: sum(history.map((month) => unattributedOf(byPeriod.get(month)))),
+    cumulative: current?.cumulative.unattributed ?? 0,
     rows: current?.unattributed.rows ?? [],
   };
   const accountsCreated = sum(units.map((u) => u.accountsCreated)) + unattributed.accountsCreated;

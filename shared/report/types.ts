@@ -30,6 +30,17 @@ export interface RosterSnapshot {
   byWorkUnit: Record<string, WorkUnitRoster>;
 }
 
+/**
+ * The officials of one roster version as the report needs them: the keyed ID hash (to match grants) and the
+ * work unit, never an ID or phone number. A version's rows never change, so this holds for as long as the
+ * version is current.
+ */
+export interface RosterMembers {
+  unit: string;
+  versionId: string;
+  officials: { idHash: string; workUnitCode: string }[];
+}
+
 /** One unit's results in one month, after the centre-over-unit rule. */
 export interface UnitMonthResults {
   accountsCreated: number;
@@ -50,6 +61,23 @@ export interface MonthResults {
   fingerprint: string;
   units: Record<string, UnitMonthResults>;
   unattributed: { rows: UnattributedRow[]; accountsCreated: number };
+}
+
+/** Accounts counted from July 2021 up to and including a month, for one unit: in total and per work unit. */
+export interface UnitRunningTotal {
+  accountsCreated: number;
+  byWorkUnit: Record<string, number>;
+}
+
+/**
+ * A month's figures with the running totals through it (the report's "since 7/2021" column), so that a
+ * report reads its month and the one before, not every month since July 2021. `chain` names every month's
+ * files from July 2021 to this one (each month's `fingerprint`, chained): the running totals hold exactly
+ * while it does, so a late or replaced file in any earlier month is seen and the totals recomputed.
+ */
+export interface MonthTotals extends MonthResults {
+  chain: string;
+  cumulative: { units: Record<string, UnitRunningTotal>; unattributed: number };
 }
 
 export interface ReportDeadlines {

@@ -2,61 +2,159 @@
  * The monthly report's own items, all in the month's partition `PERIOD#<period>` (beside the intake's
  * `RESULTS#<scope>` pointers), so that everything a past month needs is one or two Queries:
  *
- * | item                                   | sk                    | what                                                      |
- * | -------------------------------------- | --------------------- | --------------------------------------------------------- |
- * | roster snapshot of one unit            | `SNAPSHOT#<unit>`     | officials, granted, per work unit, as the month ended     |
- * | roster snapshot header                 | `SNAPSHOT`            | written last: the snapshot is complete (unit count)       |
- * | month figures of one unit              | `FIGURES#<unit>`      | accounts created, per work unit, first file received      |
- * | month figures header                   | `FIGURES`             | written last: fingerprint of the files, unattributed rows |
- * | the report's send mark                 | `REPORT`              | claim (with a lease), then sent, per month                |
+ * | item                                   | sk                              | what                                                   |
+ * | -------------------------------------- | ------------------------------- | ------------------------------------------------------ |
+ * | roster snapshot header                 | `SNAPSHOT`                      | written last: unit count, block count, freeze id       |
+ * | roster snapshot block                  | `SNAPSHOT@<freezeId>#<n>`       | many units' officials and grants as the month ended    |
+ * | roster snapshot of one unit (before issue 10) | `SNAPSHOT#<unit>`        | one unit, when the header has no freeze id            |
+ * | roster members block                   | `MEMBERS@<hash>#<n>`            | many roster versions' keyed ID hashes and work units   |
+ * | month totals header                    | `TOTALS`                        | written last: the files' fingerprint and chain, block counts, unattributed accounts |
+ * | month totals block                     | `TOTALS#<chain>#U<n>` / `#R<n>` | many units' figures and running totals / unattributed rows |
+ * | the report's send mark                 | `REPORT`                        | claim (with a lease), then sent, per month             |
  *
  * - Rosters change after a month ends; its report must not. The first report of an ended month freezes
- *   each unit's officials and grants (`SNAPSHOT#…`, then the header), and later reports read that back.
- * - A month's figures are kept with the fingerprint of the results files they came from: a later or
- *   corrected file changes the fingerprint, and the figures are recomputed (unit items whose fingerprint
- *   is not the header's are stale and ignored).
+ *   each unit's officials and grants (blocks, then the header: first writer wins), and later reports read
+ *   that back. Block keys carry a hash of their content, so a writer that loses the race never overwrites
+ *   the winner's blocks (it deletes its own), and a retry of the same freeze rewrites the same keys.
+ * - With a month's snapshot go the members of each roster version it was made from (keyed ID hash and work
+ *   unit: no ID or phone number). A version's rows never change, so the next month's first report takes the
+ *   members of every unit whose roster is still that version from these few items, and queries the rows of
+ *   the others only: O(units changed) Queries instead of one per unit.
+ * - A month's figures are kept with the running totals through it (the report's "since 7/2021" column) and
+ *   the chain of every month's files up to it (shared/report/model.ts): a later or corrected file in that
+ *   month or any month before changes the chain, and the totals are recomputed. Blocks are keyed by chain;
+ *   a header names the chain whose blocks are complete, and replacing it deletes the blocks it named.
+ * - Many units to an item (a JSON array, checked with zod both ways, under DynamoDB's 400 KB): a kept month
+ *   of 10,000 units is a handful of items, one Query, not 10,000 items.
  * - Sending is claimed with a conditional write and a lease, and marked sent after SES accepted the mail.
+ * - Items of the earlier per-unit figures (`FIGURES`, `FIGURES#<unit>`) are no longer read: the first report
+ *   after this change recomputes every month's totals from the files once.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConflictError, DependencyError } from '../errors.js';
-import type { MonthResults, RosterSnapshot } from '../report/types.js';
+import type { MonthTotals, RosterMembers, RosterSnapshot } from '../report/types.js';
 import { batchWrite, type WriteRequest } from './batch.js';
-import { dynamoCall as call, parseItem, queryParsed, type TableAccess } from './query.js';
+import { dynamoCall as call, parseItem, queryItems, type TableAccess } from './query.js';
 
 const key = {
   period: (period: string) => `PERIOD#${period}`,
   snapshot: 'SNAPSHOT',
-  snapshotOf: (unit: string) => `SNAPSHOT#${unit}`,
-  figures: 'FIGURES',
-  figuresOf: (unit: string) => `FIGURES#${unit}`,
+  legacySnapshotPrefix: 'SNAPSHOT#',
+  snapshotBlockPrefix: (freezeId: string) => `SNAPSHOT@${freezeId}#`,
+  membersPrefix: 'MEMBERS@',
+  membersBlockPrefix: (contentId: string) => `MEMBERS@${contentId}#`,
+  totals: 'TOTALS',
+  totalsBlockPrefix: (chain: string) => `TOTALS#${chain}#`,
   report: 'REPORT',
 } as const;
 
-const counts = z.record(z.string(), z.number().int().nonnegative());
+const TOTALS_BLOCK_KINDS = { units: 'U', unattributed: 'R' } as const;
+type TotalsBlockKind = keyof typeof TOTALS_BLOCK_KINDS;
+const blockSk = (prefix: string, index: number) => `${prefix}${String(index).padStart(4, '0')}`;
 
-const snapshotItem = z.object({
+/**
+ * A block's JSON stays under this many bytes: DynamoDB's item limit is 400 KB (names and keys included), and
+ * a Query page (1 MB) then still holds three blocks.
+ */
+export const BLOCK_MAX_BYTES = 300_000;
+
+/** `items` as JSON arrays of at most `maxBytes` each (an item larger than that gets a block of its own). */
+export function packJson(items: readonly unknown[], maxBytes = BLOCK_MAX_BYTES): string[] {
+  const blocks: string[] = [];
+  let current: string[] = [];
+  let bytes = 2;
+  for (const item of items) {
+    const json = JSON.stringify(item);
+    const size = Buffer.byteLength(json) + 1;
+    if (current.length > 0 && bytes + size > maxBytes) {
+      blocks.push(`[${current.join(',')}]`);
+      current = [];
+      bytes = 2;
+    }
+    current.push(json);
+    bytes += size;
+  }
+  if (current.length > 0) blocks.push(`[${current.join(',')}]`);
+  return blocks;
+}
+
+/** The items of packed blocks, each checked against `schema` (a malformed block is a dependency failure). */
+function unpackJson<T>(schema: z.ZodType<T>, blocks: readonly string[]): T[] {
+  return blocks.flatMap((block) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(block);
+    } catch (error) {
+      throw new DependencyError('DynamoDB report block of an unexpected shape', { cause: error });
+    }
+    return parseItem(z.array(schema), parsed);
+  });
+}
+
+const contentHash = (blocks: readonly string[]) => createHash('sha256').update(blocks.join('\n')).digest('hex').slice(0, 16);
+
+const count = z.number().int().nonnegative();
+const counts = z.record(z.string(), count);
+
+const snapshotEntry = z.object({
   unit: z.string(),
-  officials: z.number().int().nonnegative(),
-  granted: z.number().int().nonnegative(),
-  grantedOnTime: z.number().int().nonnegative(),
+  officials: count,
+  granted: count,
+  grantedOnTime: count,
   rosterFirstReceivedAt: z.string().nullable(),
-  byWorkUnit: z.record(z.string(), z.object({ officials: z.number().int().nonnegative(), granted: z.number().int().nonnegative() })),
+  byWorkUnit: z.record(z.string(), z.object({ officials: count, granted: count })),
 });
-const snapshotHeader = z.object({ unitCount: z.number().int().nonnegative() });
+const snapshotHeader = z.object({
+  unitCount: count,
+  /** Absent on snapshots frozen before issue 10: one item per unit then. */
+  freezeId: z.string().optional(),
+  blockCount: count.optional(),
+});
+const blockItem = z.object({ sk: z.string(), data: z.string() });
 
-const figuresItem = z.object({
+/** A version's officials as `[idHash, workUnitCode]` pairs: half the bytes of named fields. */
+const membersEntry = z.object({
   unit: z.string(),
-  fingerprint: z.string(),
-  accountsCreated: z.number().int().nonnegative(),
-  byWorkUnit: counts,
-  firstReceivedAt: z.string().nullable(),
+  versionId: z.string(),
+  officials: z.array(z.tuple([z.string(), z.string()])),
 });
-const figuresHeader = z.object({
-  fingerprint: z.string(),
-  unattributedRows: z.array(z.object({ row: z.number().int(), count: z.number().int().nonnegative() })),
-  unattributedAccounts: z.number().int().nonnegative(),
+
+const unitTotalsEntry = z.object({
+  unit: z.string(),
+  /** This month's figures; null when the unit only has accounts from earlier months. */
+  month: z.object({ accountsCreated: count, byWorkUnit: counts, firstReceivedAt: z.string().nullable() }).nullable(),
+  cumulative: z.object({ accountsCreated: count, byWorkUnit: counts }),
 });
+const unattributedRowEntry = z.object({ row: z.number().int(), count });
+const totalsHeader = z.object({
+  fingerprint: z.string(),
+  chain: z.string(),
+  unitBlocks: count,
+  rowBlocks: count,
+  unattributedAccounts: count,
+  cumulativeUnattributed: count,
+});
+
+/** The month's totals as blocks: every unit with figures this month or accounts before it, then unattributed rows. */
+function totalsBlocks(totals: MonthTotals): Record<TotalsBlockKind, string[]> {
+  const entries = Object.keys(totals.cumulative.units)
+    .sort()
+    .map((unit) => {
+      const month = totals.units[unit];
+      const cumulative = totals.cumulative.units[unit] ?? { accountsCreated: 0, byWorkUnit: {} };
+      return unitTotalsEntry.parse({
+        unit,
+        month: month ? { accountsCreated: month.accountsCreated, byWorkUnit: month.byWorkUnit, firstReceivedAt: month.firstReceivedAt } : null,
+        cumulative,
+      });
+    });
+  return {
+    units: packJson(entries),
+    unattributed: packJson(totals.unattributed.rows.map((row) => unattributedRowEntry.parse(row))),
+  };
+}
 
 export const SEND_STATES = ['sending', 'sent', 'failed'] as const;
 export type SendState = (typeof SEND_STATES)[number];
@@ -85,14 +183,24 @@ export function createReportStore(table: TableAccess) {
 
   /** Every item of the month's partition whose sort key starts with `prefix` (one paged Query). */
   function queryPrefix(period: string, prefix: string): Promise<Record<string, unknown>[]> {
-    return queryParsed(
-      table,
-      {
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': key.period(period), ':prefix': prefix },
-      },
-      z.record(z.string(), z.unknown()),
-    );
+    return queryItems(table, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': key.period(period), ':prefix': prefix },
+    });
+  }
+
+  /** The data of the blocks whose key starts with `prefix`, in key order, if there are exactly `expected`. */
+  function blocksUnder(items: readonly Record<string, unknown>[], prefix: string, expected: number): string[] | undefined {
+    const blocks = items
+      .filter((item) => typeof item.sk === 'string' && item.sk.startsWith(prefix))
+      .map((item) => parseItem(blockItem, item))
+      .sort((a, b) => (a.sk < b.sk ? -1 : 1));
+    return blocks.length === expected ? blocks.map((block) => block.data) : undefined;
+  }
+
+  async function deleteKeys(period: string, sks: readonly string[]): Promise<void> {
+    const pk = key.period(period);
+    await batchWrite(doc, TableName, sks.map((sk) => ({ DeleteRequest: { Key: { pk, sk } } })));
   }
 
   async function getMark(period: string): Promise<SendMark | undefined> {
@@ -106,85 +214,164 @@ export function createReportStore(table: TableAccess) {
     /** The frozen rosters of an ended month (one Query), or undefined when none is complete yet. */
     async getRosterSnapshots(period: string): Promise<RosterSnapshot[] | undefined> {
       const items = await queryPrefix(period, key.snapshot);
-      const header = items.find((item) => item.sk === key.snapshot);
-      if (!header) return undefined;
-      const { unitCount } = parseItem(snapshotHeader, header);
-      const snapshots = items.filter((item) => item !== header).map((item) => parseItem(snapshotItem, item));
-      return snapshots.length === unitCount ? snapshots : undefined;
+      const headerItem = items.find((item) => item.sk === key.snapshot);
+      if (!headerItem) return undefined;
+      const header = parseItem(snapshotHeader, headerItem);
+      let snapshots: RosterSnapshot[];
+      if (header.freezeId === undefined) {
+        snapshots = items
+          .filter((item) => typeof item.sk === 'string' && item.sk.startsWith(key.legacySnapshotPrefix))
+          .map((item) => parseItem(snapshotEntry, item));
+      } else {
+        const blocks = blocksUnder(items, key.snapshotBlockPrefix(header.freezeId), header.blockCount ?? 0);
+        if (!blocks) return undefined;
+        snapshots = unpackJson(snapshotEntry, blocks);
+      }
+      return snapshots.length === header.unitCount ? snapshots : undefined;
     },
 
-    /** Freezes an ended month's rosters: every unit, then the header that makes them visible. */
+    /** Freezes an ended month's rosters: the blocks, then the header that makes them visible (first writer wins). */
     async putRosterSnapshots(period: string, snapshots: readonly RosterSnapshot[], now: Date): Promise<void> {
       const pk = key.period(period);
-      const requests: WriteRequest[] = snapshots.map((snapshot) => ({
-        PutRequest: { Item: { pk, sk: key.snapshotOf(snapshot.unit), type: 'report-snapshot', period, ...snapshot } },
-      }));
-      await batchWrite(doc, TableName, requests);
-      // First writer wins: a concurrent run froze the same month from the same data, or from data a moment older.
+      const blocks = packJson(snapshots.map((snapshot) => snapshotEntry.parse(snapshot)));
+      const freezeId = contentHash(blocks);
+      const prefix = key.snapshotBlockPrefix(freezeId);
+      const sks = blocks.map((_, index) => blockSk(prefix, index + 1));
+      await batchWrite(
+        doc,
+        TableName,
+        blocks.map((data, index) => ({ PutRequest: { Item: { pk, sk: sks[index], type: 'report-snapshot-block', period, data } } })),
+      );
       try {
-        await call('UpdateItem snapshot header', () =>
+        await call('PutItem snapshot header', () =>
           doc.send(
-            new UpdateCommand({
+            new PutCommand({
               TableName,
-              Key: { pk, sk: key.snapshot },
-              UpdateExpression: 'SET #type = :type, period = :period, unitCount = :count, frozenAt = :now',
+              Item: { pk, sk: key.snapshot, type: 'report-snapshot-header', period, unitCount: snapshots.length, blockCount: blocks.length, freezeId, frozenAt: now.toISOString() },
               ConditionExpression: 'attribute_not_exists(pk)',
-              ExpressionAttributeNames: { '#type': 'type' },
-              ExpressionAttributeValues: { ':type': 'report-snapshot-header', ':period': period, ':count': snapshots.length, ':now': now.toISOString() },
             }),
           ),
         );
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
+        // A concurrent run froze the month first (from the same data, or from data a moment older): its
+        // snapshot stands; ours is removed unless it is the very same one.
+        const winner = await call('GetItem snapshot header', () =>
+          doc.send(new GetCommand({ TableName, Key: { pk, sk: key.snapshot }, ConsistentRead: true })),
+        );
+        if (winner.Item?.freezeId !== freezeId) await deleteKeys(period, sks);
       }
     },
 
-    /** A month's cached figures if they were computed from the files named by `fingerprint` (one Query). */
-    async getMonthResults(period: string, fingerprint: string): Promise<MonthResults | undefined> {
-      const items = await queryPrefix(period, key.figures);
-      const headerItem = items.find((item) => item.sk === key.figures);
-      if (!headerItem) return undefined;
-      const header = parseItem(figuresHeader, headerItem);
-      if (header.fingerprint !== fingerprint) return undefined;
-      const units: MonthResults['units'] = {};
-      for (const item of items) {
-        if (item === headerItem) continue;
-        const figures = parseItem(figuresItem, item);
-        if (figures.fingerprint !== fingerprint) continue;
-        units[figures.unit] = { accountsCreated: figures.accountsCreated, byWorkUnit: figures.byWorkUnit, firstReceivedAt: figures.firstReceivedAt };
-      }
-      return {
-        period,
-        fingerprint,
-        units,
-        unattributed: { rows: header.unattributedRows, accountsCreated: header.unattributedAccounts },
-      };
-    },
-
-    /** Keeps a month's figures: units first, then the header naming their fingerprint. */
-    async putMonthResults(results: MonthResults, now: Date): Promise<void> {
-      const pk = key.period(results.period);
-      const requests: WriteRequest[] = Object.entries(results.units).map(([unit, figures]) => ({
-        PutRequest: { Item: { pk, sk: key.figuresOf(unit), type: 'report-figures', unit, fingerprint: results.fingerprint, ...figures } },
+    /**
+     * The roster versions whose members were kept with the month's snapshot (one paged Query; none when the
+     * month was never frozen). A version may appear twice (two runs froze the month at once): same members.
+     */
+    async getRosterMembers(period: string): Promise<RosterMembers[]> {
+      const items = await queryPrefix(period, key.membersPrefix);
+      const blocks = items.map((item) => parseItem(blockItem, item).data);
+      return unpackJson(membersEntry, blocks).map((entry) => ({
+        unit: entry.unit,
+        versionId: entry.versionId,
+        officials: entry.officials.map(([idHash, workUnitCode]) => ({ idHash, workUnitCode })),
       }));
-      await batchWrite(doc, TableName, requests);
-      await call('UpdateItem figures header', () =>
-        doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: { pk, sk: key.figures },
-            UpdateExpression: 'SET #type = :type, fingerprint = :fp, unattributedRows = :rows, unattributedAccounts = :accounts, updatedAt = :now',
-            ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: {
-              ':type': 'report-figures-header',
-              ':fp': results.fingerprint,
-              ':rows': results.unattributed.rows,
-              ':accounts': results.unattributed.accountsCreated,
-              ':now': now.toISOString(),
-            },
+    },
+
+    /** Keeps the members of the roster versions a month was frozen from (before its snapshot header). */
+    async putRosterMembers(period: string, members: readonly RosterMembers[]): Promise<void> {
+      const pk = key.period(period);
+      const blocks = packJson(
+        members.map((entry) =>
+          membersEntry.parse({
+            unit: entry.unit,
+            versionId: entry.versionId,
+            officials: entry.officials.map((official) => [official.idHash, official.workUnitCode]),
           }),
         ),
       );
+      const prefix = key.membersBlockPrefix(contentHash(blocks));
+      await batchWrite(
+        doc,
+        TableName,
+        blocks.map((data, index) => ({ PutRequest: { Item: { pk, sk: blockSk(prefix, index + 1), type: 'report-members-block', period, data } } })),
+      );
+    },
+
+    /**
+     * A month's kept figures and running totals (one Query), or undefined when none are complete. The caller
+     * compares their `chain` with the files' chain now.
+     */
+    async getMonthTotals(period: string): Promise<MonthTotals | undefined> {
+      const items = await queryPrefix(period, key.totals);
+      const headerItem = items.find((item) => item.sk === key.totals);
+      if (!headerItem) return undefined;
+      const header = parseItem(totalsHeader, headerItem);
+      const prefix = key.totalsBlockPrefix(header.chain);
+      const unitBlocks = blocksUnder(items, `${prefix}${TOTALS_BLOCK_KINDS.units}`, header.unitBlocks);
+      const rowBlocks = blocksUnder(items, `${prefix}${TOTALS_BLOCK_KINDS.unattributed}`, header.rowBlocks);
+      if (!unitBlocks || !rowBlocks) return undefined;
+      const totals: MonthTotals = {
+        period,
+        fingerprint: header.fingerprint,
+        chain: header.chain,
+        units: {},
+        unattributed: { rows: unpackJson(unattributedRowEntry, rowBlocks), accountsCreated: header.unattributedAccounts },
+        cumulative: { units: {}, unattributed: header.cumulativeUnattributed },
+      };
+      for (const entry of unpackJson(unitTotalsEntry, unitBlocks)) {
+        if (entry.month) totals.units[entry.unit] = entry.month;
+        totals.cumulative.units[entry.unit] = entry.cumulative;
+      }
+      return totals;
+    },
+
+    /** The chain a month's kept totals were computed for (one small GetItem), or undefined when none are kept. */
+    async getMonthTotalsChain(period: string): Promise<string | undefined> {
+      const result = await call('GetItem totals header', () =>
+        doc.send(new GetCommand({ TableName, Key: { pk: key.period(period), sk: key.totals }, ProjectionExpression: 'chain' })),
+      );
+      return result.Item ? parseItem(z.object({ chain: z.string() }), result.Item).chain : undefined;
+    },
+
+    /**
+     * Keeps a month's figures and running totals: the blocks under their chain, then the header naming it,
+     * then the blocks of the header it replaced (housekeeping: nothing reads them once the header moved on).
+     */
+    async putMonthTotals(totals: MonthTotals, now: Date): Promise<void> {
+      const pk = key.period(totals.period);
+      const prefix = key.totalsBlockPrefix(totals.chain);
+      const blocks = totalsBlocks(totals);
+      const requests: WriteRequest[] = (Object.keys(TOTALS_BLOCK_KINDS) as TotalsBlockKind[]).flatMap((kind) =>
+        blocks[kind].map((data, index) => ({
+          PutRequest: { Item: { pk, sk: blockSk(`${prefix}${TOTALS_BLOCK_KINDS[kind]}`, index + 1), type: 'report-totals-block', period: totals.period, data } },
+        })),
+      );
+      await batchWrite(doc, TableName, requests);
+      const header = totalsHeader.parse({
+        fingerprint: totals.fingerprint,
+        chain: totals.chain,
+        unitBlocks: blocks.units.length,
+        rowBlocks: blocks.unattributed.length,
+        unattributedAccounts: totals.unattributed.accountsCreated,
+        cumulativeUnattributed: totals.cumulative.unattributed,
+      });
+      const replaced = await call('PutItem totals header', () =>
+        doc.send(
+          new PutCommand({
+            TableName,
+            Item: { pk, sk: key.totals, type: 'report-totals', period: totals.period, ...header, updatedAt: now.toISOString() },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
+      );
+      const old = totalsHeader.safeParse(replaced.Attributes);
+      if (old.success && old.data.chain !== totals.chain) {
+        const oldPrefix = key.totalsBlockPrefix(old.data.chain);
+        await deleteKeys(totals.period, [
+          ...Array.from({ length: old.data.unitBlocks }, (_, index) => blockSk(`${oldPrefix}${TOTALS_BLOCK_KINDS.units}`, index + 1)),
+          ...Array.from({ length: old.data.rowBlocks }, (_, index) => blockSk(`${oldPrefix}${TOTALS_BLOCK_KINDS.unattributed}`, index + 1)),
+        ]);
+      }
     },
 
     getSendMark: getMark,

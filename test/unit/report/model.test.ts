@@ -5,6 +5,7 @@ import {
   monthResults,
   PROVISIONAL_NOTE,
   resultsDeadline,
+  runningTotals,
   snapshotRosters,
 } from '../../../shared/report/model.js';
 import type { ReportDeadlines } from '../../../shared/report/types.js';
@@ -34,7 +35,7 @@ function report(period: string, now = AFTER_BOTH) {
     now,
     deadlines: DEADLINES,
     rosters: snapshotRosters(ROSTERS, GRANTS, period, DEADLINES.grants),
-    months: [monthResults('2021-07', JULY.pointers, JULY.entries), monthResults('2021-08', AUGUST.pointers, AUGUST.entries)],
+    months: runningTotals([monthResults('2021-07', JULY.pointers, JULY.entries), monthResults('2021-08', AUGUST.pointers, AUGUST.entries)]),
   });
 }
 

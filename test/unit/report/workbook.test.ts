@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildReport, monthResults, snapshotRosters } from '../../../shared/report/model.js';
+import { buildReport, monthResults, runningTotals, snapshotRosters } from '../../../shared/report/model.js';
 import type { Report } from '../../../shared/report/types.js';
 import {
   buildReportWorkbook,
@@ -39,7 +39,7 @@ beforeAll(async () => {
     now: new Date('2021-09-01T01:00:00Z'),
     deadlines: DEADLINES,
     rosters: snapshotRosters(ROSTERS, GRANTS, '2021-08', DEADLINES.grants),
-    months: [monthResults('2021-07', JULY.pointers, JULY.entries), monthResults('2021-08', AUGUST.pointers, AUGUST.entries)],
+    months: runningTotals([monthResults('2021-07', JULY.pointers, JULY.entries), monthResults('2021-08', AUGUST.pointers, AUGUST.entries)]),
   });
   workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(Buffer.from(await buildReportWorkbook(report)) as unknown as ArrayBuffer);
@@ -99,7 +99,7 @@ describe('the report workbook', () => {
       now: new Date('2021-08-01T01:00:00Z'),
       deadlines: DEADLINES,
       rosters: snapshotRosters(ROSTERS, GRANTS, '2021-07', DEADLINES.grants),
-      months: [monthResults('2021-07', JULY.pointers, JULY.entries)],
+      months: runningTotals([monthResults('2021-07', JULY.pointers, JULY.entries)]),
     });
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(Buffer.from(await buildReportWorkbook(july)) as unknown as ArrayBuffer);
