@@ -5,9 +5,10 @@
  * (exponential backoff with jitter on throttling, 5xx and network errors; see `shared/aws/clients.ts`). What
  * still fails becomes a `DependencyError`, which the caller lets through so the run fails loudly.
  */
-import { SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import type { SESClient } from '@aws-sdk/client-ses';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { DependencyError } from '../errors.js';
+import { sesPackage } from './clients.js';
 
 export interface RawEmail {
   from: string;
@@ -27,6 +28,7 @@ export interface OutgoingMail {
 /** The SES message id of the sent mail. */
 export async function sendRawEmail(ses: SESClient, email: RawEmail): Promise<string> {
   try {
+    const { SendRawEmailCommand } = sesPackage();
     const result = await ses.send(
       new SendRawEmailCommand({ Source: email.from, Destinations: [...email.to], RawMessage: { Data: email.raw } }),
     );

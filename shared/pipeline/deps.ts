@@ -80,6 +80,6 @@ export function createDeps(input: CreateDepsInput): PipelineDeps {
 export async function loadDeps(env: NodeJS.ProcessEnv = process.env): Promise<PipelineDeps> {
   const config = loadConfig(env);
   const clients = awsClientsFromEnv(env);
-  const tokenSecret = await resolveTokenSecret(config.tokenSecret, clients.secrets);
+  const tokenSecret = await resolveTokenSecret(config.tokenSecret, () => clients.secrets);
   return createDeps({ config, clients, tokenSecret });
 }
