@@ -114,12 +114,19 @@ const snapshotHeader = z.object({
 });
 const blockItem = z.object({ sk: z.string(), data: z.string() });
 
-/** A version's officials as `[idHash, workUnitCode]` pairs: half the bytes of named fields. */
+/**
+ * A run of a version's officials, from the `from`-th of `total`, as `[idHash, workUnitCode]` pairs (half the
+ * bytes of named fields). A roster of up to 20,000 rows would not fit one item: it is cut into runs.
+ */
 const membersEntry = z.object({
   unit: z.string(),
   versionId: z.string(),
+  from: count,
+  total: count,
   officials: z.array(z.tuple([z.string(), z.string()])),
 });
+/** Officials to a run: ~2,000 × ~60 bytes, well under a block. */
+const MEMBERS_RUN = 2_000;
 
 const unitTotalsEntry = z.object({
   unit: z.string(),
@@ -269,26 +276,43 @@ export function createReportStore(table: TableAccess) {
      */
     async getRosterMembers(period: string): Promise<RosterMembers[]> {
       const items = await queryPrefix(period, key.membersPrefix);
-      const blocks = items.map((item) => parseItem(blockItem, item).data);
-      return unpackJson(membersEntry, blocks).map((entry) => ({
-        unit: entry.unit,
-        versionId: entry.versionId,
-        officials: entry.officials.map(([idHash, workUnitCode]) => ({ idHash, workUnitCode })),
-      }));
+      const runs = unpackJson(
+        membersEntry,
+        items.map((item) => parseItem(blockItem, item).data),
+      );
+      const byVersion = new Map<string, Map<number, z.infer<typeof membersEntry>>>();
+      for (const run of runs) {
+        const versionKey = `${run.unit}#${run.versionId}`;
+        const known = byVersion.get(versionKey) ?? new Map();
+        known.set(run.from, run);
+        byVersion.set(versionKey, known);
+      }
+      const complete: RosterMembers[] = [];
+      for (const known of byVersion.values()) {
+        const ordered = [...known.values()].sort((a, b) => a.from - b.from);
+        const officials = ordered.flatMap((run) => run.officials.map(([idHash, workUnitCode]) => ({ idHash, workUnitCode })));
+        const first = ordered[0];
+        // A version missing a run (never expected: each block is written whole) is read from its rows instead.
+        if (first && officials.length === first.total) complete.push({ unit: first.unit, versionId: first.versionId, officials });
+      }
+      return complete;
     },
 
     /** Keeps the members of the roster versions a month was frozen from (before its snapshot header). */
     async putRosterMembers(period: string, members: readonly RosterMembers[]): Promise<void> {
       const pk = key.period(period);
-      const blocks = packJson(
-        members.map((entry) =>
+      const runs = members.flatMap((entry) =>
+        Array.from({ length: Math.max(1, Math.ceil(entry.officials.length / MEMBERS_RUN)) }, (_, index) =>
           membersEntry.parse({
             unit: entry.unit,
             versionId: entry.versionId,
-            officials: entry.officials.map((official) => [official.idHash, official.workUnitCode]),
+            from: index * MEMBERS_RUN,
+            total: entry.officials.length,
+            officials: entry.officials.slice(index * MEMBERS_RUN, (index + 1) * MEMBERS_RUN).map((official) => [official.idHash, official.workUnitCode]),
           }),
         ),
       );
+      const blocks = packJson(runs);
       const prefix = key.membersBlockPrefix(contentHash(blocks));
       await batchWrite(
         doc,

@@ -4,7 +4,7 @@
  * reads only that file again; the month in progress is computed live on top of the last kept month; the
  * next month's first report takes unchanged rosters from what the previous month kept.
  */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadReportConfig } from '../../shared/report/config.js';
 import { reportDepsFrom } from '../../shared/report/deps.js';
@@ -188,6 +188,28 @@ describe('running totals kept with each month', () => {
     expect(unitOf(report, VINH_THANH)).toMatchObject({ officials: 2, granted: 1 });
     // September stays as it was frozen.
     expect(unitOf((await produceReport(deps, '2021-09')).report, PHU_CAT)).toMatchObject({ officials: 3 });
+  });
+
+  it('keeps the members of a roster too large for one item, and never half of one', async () => {
+    const officials = Array.from({ length: 4_500 }, (_, index) => ({ idHash: `hash-${String(index).padStart(43, '0')}`, workUnitCode: NGO_MAY }));
+    await reports.putRosterMembers('2021-05', [{ unit: PHU_CAT, versionId: 'big', officials }, { unit: VINH_THANH, versionId: 'small', officials: [] }]);
+    const kept = await reports.getRosterMembers('2021-05');
+    expect(kept.find((m) => m.versionId === 'big')?.officials).toEqual(officials);
+    expect(kept.find((m) => m.versionId === 'small')?.officials).toEqual([]);
+
+    // A block lost (say, deleted by hand): the version it cut short is not offered, so its rows are read.
+    const stack = stackRef.current;
+    const blocks = await stack.clients.doc.send(
+      new QueryCommand({
+        TableName: stack.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': 'PERIOD#2021-05', ':prefix': 'MEMBERS@' },
+      }),
+    );
+    const withBig = (blocks.Items ?? []).filter((item) => String(item.data).includes('"big"'));
+    expect(withBig.length).toBeGreaterThan(0);
+    await stack.clients.doc.send(new DeleteCommand({ TableName: stack.tableName, Key: { pk: 'PERIOD#2021-05', sk: withBig[0]?.sk } }));
+    expect((await reports.getRosterMembers('2021-05')).map((m) => m.versionId)).not.toContain('big');
   });
 
   it('still reads a month frozen one item per unit, as before the packed snapshots', async () => {
