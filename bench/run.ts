@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick]`: is anything slow? Every figure is a ratio to a floor measured in the same run
  * on the same machine (absolute times drift 3–5× here with the load): validate against a bare exceljs
  * `load` and its streaming reader; ingestion against a bare BatchWriteItem loop; upload-to-verdict against
- * validate plus bare writes; each function bundle's cold import against an empty module; the CLI against
+ * validate plus bare writes, and a 20,000-row upload on a real `npm start` against `npm run cli -- validate` of
+ * the same file (bench/stack-process.ts); each function bundle's cold import against an empty module; the CLI against
  * `node -e 0`; the monthly report on a national-scale synthetic data set against a Scan of the whole table
  * (bench/report.ts, `--only=report`). Cases and their floors run interleaved (round after round, never all of one then all of the
  * other), each in a fresh process, ≥ 5 rounds (3 with --quick); the table shows the median ratio and the
@@ -22,6 +23,7 @@ import { FUNCTION_BUNDLING } from '../infra/constructs/intake-function.js';
 import type { ChildMeasure } from './child.js';
 import type { ReportBenchResult } from './report.js';
 import { benchPeople, benchRoster } from './rows.js';
+import { stackProcessSubjects } from './stack-process.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.argv.includes('--quick');
@@ -209,6 +211,8 @@ try {
     wholeProcess('tsx-cli:small', process.execPath, ['--import', 'tsx', 'cli/main.ts', 'validate', files.small, '--unit', '548', '--json']),
     wholeProcess('node-exceljs-load:20k', process.execPath, [exceljsOnly, files.r20k]),
     wholeProcess('npm-cli:20k', 'npm', ['run', '--silent', 'cli', '--', 'validate', files.r20k, '--unit', '548', '--json']),
+    // After the CLI row it is compared with; a fresh `npm start` each round (bench/stack-process.ts).
+    ...stackProcessSubjects('npm-start-upload:20k', files.r20k, ENV),
   ];
 
   const allRows: Row[] = [
@@ -234,6 +238,13 @@ try {
     { label: 'CLI validate 10 rows: npm run cli / node -e 0', subject: 'npm-cli:small', floor: 'node-e-0', target: 6 },
     { label: 'CLI validate 10 rows: tsx cli/main.ts (before) / node -e 0', subject: 'tsx-cli:small', floor: 'node-e-0' },
     { label: 'CLI validate 20,000 rows: npm run cli / node loading it with exceljs', subject: 'npm-cli:20k', floor: 'node-exceljs-load:20k', target: 1.6 },
+    {
+      label: 'upload to verdict on npm start, 20,000 rows: POST → verdict seen (polled every 0.2 s; start-up not included) / npm run cli validate, same file',
+      subject: 'npm-start-upload:20k',
+      floor: 'npm-cli:20k',
+      target: 3,
+    },
+    { label: 'npm start: spawn → ready banner (same processes) / node -e 0', subject: 'npm-start-upload:20k:start-up', floor: 'node-e-0' },
   ];
   const selected = ONLY
     ? new Set(allRows.filter((row) => ONLY.some((prefix) => row.subject.startsWith(prefix))).flatMap((row) => [row.subject, row.floor]))
