@@ -73,7 +73,7 @@ describe('the monthly report on AWS', () => {
   it('may send only with the configured sender as From, through its identities', () => {
     const ses = statementsOfReportRole().filter((s) => asList(s.Action).some((action) => action.startsWith('ses:')));
     expect(ses).toHaveLength(1);
-    expect(ses[0]?.Action).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    expect(ses[0]?.Action).toEqual('ses:SendRawEmail');
     expect(ses[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': SENDER } });
     const identities = asList(ses[0]?.Resource).map((arn) => JSON.stringify(arn).match(/:identity\/([^"]+)"/)?.[1]);
     expect(identities.sort()).toEqual([SENDER, 'ttpvhcc.binhdinh.gov.vn', ...RECIPIENTS].sort());

@@ -76,7 +76,7 @@ describe('addScheduledFunction', () => {
       Properties: { PolicyDocument: { Statement: Statement[] } };
     }[];
     const sesStatements = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement).filter((statement) => String(statement.Action).includes('ses:'));
-    expect(sesStatements.map((statement) => statement.Action)).toEqual([['ses:SendEmail', 'ses:SendRawEmail']]);
+    expect(sesStatements.map((statement) => statement.Action)).toEqual(['ses:SendRawEmail']);
     const [sesStatement] = sesStatements;
     if (!sesStatement) throw new Error('no SES statement');
     const identities = (sesStatement.Resource as { 'Fn::Join': [string, unknown[]] }[]).map((arn) => {
