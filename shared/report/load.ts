@@ -2,10 +2,11 @@
  * Everything one report needs, from Queries keyed by period and unit (never a Scan):
  *
  * - the rosters as they stood for the month: for an ended month, its frozen snapshot (one Query) or, the
- *   first time, the current rosters and the grants (one paged Query), frozen then (with each roster
- *   version's members); for the month in progress, always the current ones. Current rosters are the
- *   pointers (one Query) and each unit's officials: the members kept with the previous month's snapshot
- *   while the unit's roster is still that version (one paged Query for all), else its rows (one Query);
+ *   first time, the current rosters and the grants (one paged Query), frozen then, with each roster
+ *   version's members for the next month's reports (those kept two months before are deleted then); for
+ *   the month in progress, always the current ones. Current rosters are the pointers (one Query) and each
+ *   unit's officials: the members kept with the previous month's snapshot while the unit's roster is still
+ *   that version (one paged Query for all), else its rows (one Query);
  * - the reported month and the month before, each with the running totals through it (the "since 7/2021"
  *   column): every month's results pointers since July 2021 (one small Query per month: they name the files,
  *   and their chain says whether kept totals still hold), then the two months' kept totals (one Query each).
@@ -188,6 +189,8 @@ export async function loadReportData(
       if (rosters.length > 0) {
         await store.putRosterMembers(period, current.members);
         await store.putRosterSnapshots(period, rosters, now);
+        // Read by the next month's reports only: the month before this one's are not needed any more.
+        await store.deleteRosterMembers(addMonths(period, -2));
       }
     }
   } else {

@@ -19,7 +19,8 @@
  * - With a month's snapshot go the members of each roster version it was made from (keyed ID hash and work
  *   unit: no ID or phone number). A version's rows never change, so the next month's first report takes the
  *   members of every unit whose roster is still that version from these few items, and queries the rows of
- *   the others only: O(units changed) Queries instead of one per unit.
+ *   the others only: O(units changed) Queries instead of one per unit. They are deleted when the month
+ *   after next is frozen (nothing reads them any more).
  * - A month's figures are kept with the running totals through it (the report's "since 7/2021" column) and
  *   the chain of every month's files up to it (shared/report/model.ts): a later or corrected file in that
  *   month or any month before changes the chain, and the totals are recomputed. Blocks are keyed by chain;
@@ -318,6 +319,22 @@ export function createReportStore(table: TableAccess) {
         doc,
         TableName,
         blocks.map((data, index) => ({ PutRequest: { Item: { pk, sk: blockSk(prefix, index + 1), type: 'report-members-block', period, data } } })),
+      );
+    },
+
+    /**
+     * Deletes the members kept with a month (one Query for their keys, then batch deletes): only the next
+     * month's reports read them, so they are not kept longer than that (they hold keyed ID hashes).
+     */
+    async deleteRosterMembers(period: string): Promise<void> {
+      const items = await queryItems(table, {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': key.period(period), ':prefix': key.membersPrefix },
+        ProjectionExpression: 'sk',
+      });
+      await deleteKeys(
+        period,
+        items.map((item) => parseItem(z.object({ sk: z.string() }), item).sk),
       );
     },
 

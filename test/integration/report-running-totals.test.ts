@@ -190,6 +190,16 @@ describe('running totals kept with each month', () => {
     expect(unitOf((await produceReport(deps, '2021-09')).report, PHU_CAT)).toMatchObject({ officials: 3 });
   });
 
+  it('keeps a month’s members (keyed ID hashes) only until the month after next is frozen', async () => {
+    await produceReport(deps, '2021-02');
+    expect((await reports.getRosterMembers('2021-02')).map((m) => m.unit).sort()).toEqual([NOI_VU, PHU_CAT, VINH_THANH].sort());
+    await produceReport(deps, '2021-03');
+    expect(await reports.getRosterMembers('2021-02')).not.toEqual([]);
+    await produceReport(deps, '2021-04');
+    expect(await reports.getRosterMembers('2021-02')).toEqual([]);
+    expect(await reports.getRosterMembers('2021-03')).not.toEqual([]);
+  });
+
   it('keeps the members of a roster too large for one item, and never half of one', async () => {
     const officials = Array.from({ length: 4_500 }, (_, index) => ({ idHash: `hash-${String(index).padStart(43, '0')}`, workUnitCode: NGO_MAY }));
     await reports.putRosterMembers('2021-05', [{ unit: PHU_CAT, versionId: 'big', officials }, { unit: VINH_THANH, versionId: 'small', officials: [] }]);
