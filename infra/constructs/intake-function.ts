@@ -43,8 +43,9 @@ export const FUNCTION_BUNDLING = {
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_BANNER,
   /**
-   * Left out of the bundle. The nodejs22.x runtime ships the AWS SDK v3: leaving it out keeps bundles small
-   * and cold starts short. exceljs (1.1 MB, more than the rest of a bundle) is needed only to write a
+   * Left out of the bundle. The nodejs22.x runtime ships the AWS SDK v3, patched by AWS: leaving it out
+   * keeps bundles small (loading it from the runtime is, though, most of what is left of a cold import:
+   * docs/PERFORMANCE.md). exceljs (1.1 MB, more than the rest of a bundle) is needed only to write a
    * workbook and loaded then (shared/workbook/exceljs.ts), but Node parses a whole bundle at every cold
    * start, used or not: so it is not in the bundle but beside it, in the asset's `node_modules`, where
    * SHIP_EXCELJS_SCRIPT puts it for each bundle that imports it.
