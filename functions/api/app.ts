@@ -13,25 +13,20 @@ import type { PipelineDeps } from '../../shared/pipeline/deps.js';
 import {
   authorize,
   cancelUpload,
-  cleanFileName,
   createUpload,
   getUploadStatus,
   listUploadsForToken,
   pageSettings,
   templateForToken,
+  UPLOAD_FILE_FIELDS,
 } from '../../shared/pipeline/uploads.js';
 import { REPORT_FILES_PATH } from '../../shared/report/file-link.js';
 import { createAdminApp } from './admin/app.js';
 import { API_ERRORS, type ApiErrorCode, apiErrorMessage, apiErrorOf } from './errors.js';
 import { createReportFilesApp } from './report-files.js';
 
-const createUploadBody = z.object({
-  token: z.string().min(1).max(2048),
-  // Cleaned before the length check: a name of control characters only is no name.
-  fileName: z.string().max(1024).transform(cleanFileName).pipe(z.string().min(1).max(255)),
-  contentType: z.string().max(255),
-  size: z.number().int().nonnegative(),
-});
+// The file fields are the dashboard's too (UPLOAD_FILE_FIELDS): one definition of what a file request is.
+const createUploadBody = z.object({ token: z.string().min(1).max(2048), ...UPLOAD_FILE_FIELDS });
 
 /** A create request is a token and three short fields; anything bigger is not the page's. */
 export const CREATE_UPLOAD_MAX_BODY_BYTES = 16 * 1024;

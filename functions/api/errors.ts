@@ -89,7 +89,7 @@ export const API_ERRORS = {
   },
   ADMIN_BAD_PERIOD: {
     status: 400,
-    message: 'Tháng báo cáo không hợp lệ: chỉ cấp đường dẫn cho các tháng từ 01/2021 đến tháng sau. Vui lòng chọn lại tháng.',
+    message: 'Tháng không hợp lệ: chỉ nhận các tháng từ 01/2021 đến tháng sau. Vui lòng chọn lại tháng.',
   },
   ADMIN_NO_UNIT_EMAIL: {
     status: 400,
