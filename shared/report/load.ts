@@ -66,18 +66,19 @@ async function currentRosters(
   period: string,
   grantsDeadline: string,
 ): Promise<{ snapshots: RosterSnapshot[]; members: RosterMembers[] }> {
-  const [pointers, kept] = await Promise.all([source.listRosterPointers(), store.getRosterMembers(addMonths(period, -1))]);
-  const versionKey = (unit: string, versionId: string) => `${unit}#${versionId}`;
-  const keptByVersion = new Map(kept.map((entry) => [versionKey(entry.unit, entry.versionId), entry]));
-  const [members, grants] = await Promise.all([
-    mapWithConcurrency(pointers, QUERY_CONCURRENCY, async ({ unit, versionId }): Promise<RosterMembers> => {
-      const known = keptByVersion.get(versionKey(unit, versionId));
-      if (known) return known;
-      const officials = await source.listVersionOfficials(unit, versionId);
-      return { unit, versionId, officials: officials.map(({ idHash, workUnitCode }) => ({ idHash, workUnitCode })) };
-    }),
+  const [pointers, kept, grants] = await Promise.all([
+    source.listRosterPointers(),
+    store.getRosterMembers(addMonths(period, -1)),
     source.listGrants(),
   ]);
+  const versionKey = (unit: string, versionId: string) => `${unit}#${versionId}`;
+  const keptByVersion = new Map(kept.map((entry) => [versionKey(entry.unit, entry.versionId), entry]));
+  const members = await mapWithConcurrency(pointers, QUERY_CONCURRENCY, async ({ unit, versionId }): Promise<RosterMembers> => {
+    const known = keptByVersion.get(versionKey(unit, versionId));
+    if (known) return known;
+    const officials = await source.listVersionOfficials(unit, versionId);
+    return { unit, versionId, officials: officials.map(({ idHash, workUnitCode }) => ({ idHash, workUnitCode })) };
+  });
   const rosters = pointers.map((pointer, index) => ({
     unit: pointer.unit,
     firstReceivedAt: pointer.firstReceivedAt,
@@ -177,25 +178,37 @@ export async function loadReportData(
   input: { period: string; now: Date; deadlines: ReportDeadlines },
 ): Promise<LoadedReportData> {
   const { period, now } = input;
-  let rosters: RosterSnapshot[] | undefined;
-  let rostersFrozen = false;
-  if (periodHasEnded(period, now)) {
-    rosters = await store.getRosterSnapshots(period);
-    rostersFrozen = rosters !== undefined;
-    if (!rosters) {
-      const current = await currentRosters(source, store, period, input.deadlines.grants);
-      rosters = current.snapshots;
-      // Nothing to freeze before the first roster arrives: a later report of the month may still find some.
-      if (rosters.length > 0) {
-        await store.putRosterMembers(period, current.members);
-        await store.putRosterSnapshots(period, rosters, now);
-        // Read by the next month's reports only: the month before this one's are not needed any more.
-        await store.deleteRosterMembers(addMonths(period, -2));
-      }
-    }
-  } else {
-    rosters = (await currentRosters(source, store, period, input.deadlines.grants)).snapshots;
+  // Rosters and figures do not depend on each other: both are loaded at once. Both are awaited even when one
+  // fails, so that no write goes on after this returns (on Lambda it would resume in the next invocation).
+  const [rosters, months] = await Promise.allSettled([
+    loadRosters(source, store, period, now, input.deadlines.grants),
+    loadMonths(source, store, period, now),
+  ]);
+  if (rosters.status === 'rejected') throw rosters.reason;
+  if (months.status === 'rejected') throw months.reason;
+  return { ...rosters.value, months: months.value };
+}
+
+/** The rosters as they stood for `period`: frozen once it has ended, current while it is in progress. */
+async function loadRosters(
+  source: ReportSource,
+  store: ReportStore,
+  period: string,
+  now: Date,
+  grantsDeadline: string,
+): Promise<{ rosters: RosterSnapshot[]; rostersFrozen: boolean }> {
+  if (!periodHasEnded(period, now)) {
+    return { rosters: (await currentRosters(source, store, period, grantsDeadline)).snapshots, rostersFrozen: false };
   }
-  const months = await loadMonths(source, store, period, now);
-  return { rosters, months, rostersFrozen };
+  const frozen = await store.getRosterSnapshots(period);
+  if (frozen) return { rosters: frozen, rostersFrozen: true };
+  const current = await currentRosters(source, store, period, grantsDeadline);
+  // Nothing to freeze before the first roster arrives: a later report of the month may still find some.
+  if (current.snapshots.length > 0) {
+    await store.putRosterMembers(period, current.members);
+    await store.putRosterSnapshots(period, current.snapshots, now);
+    // Read by the next month's reports only: the month before this one's are not needed any more.
+    await store.deleteRosterMembers(addMonths(period, -2));
+  }
+  return { rosters: current.snapshots, rostersFrozen: false };
 }
