@@ -144,7 +144,9 @@ export class IntakeFunction extends Construct {
           beforeInstall: () => [],
           // `inputDir` is the repository (or its mount when CDK bundles in Docker).
           afterBundling: (inputDir, outputDir) => [
-            ['node', path.posix.join(inputDir, SHIP_EXCELJS_SCRIPT), outputDir, FUNCTION_BUNDLING.target].map(shellWord).join(' '),
+            ['node', path.posix.join(inputDir, SHIP_EXCELJS_SCRIPT), outputDir, FUNCTION_BUNDLING.target, FUNCTION_BUNDLING.banner]
+              .map(shellWord)
+              .join(' '),
           ],
         },
       },
