@@ -247,7 +247,7 @@ export async function uploadStatusView(deps: PipelineDeps, stored: UploadDetail)
       : null;
   const officials =
     upload.status === 'accepted' && upload.form === 'roster' && upload.versionId
-      ? (await deps.store.listVersionOfficials(upload.unit, upload.versionId)).map((official) => ({
+      ? (await deps.store.listVersionReceipt(upload.unit, upload.versionId)).map((official) => ({
           row: official.row,
           name: official.name,
           unitName: unitByCode(official.workUnitCode)?.name ?? official.workUnitCode,

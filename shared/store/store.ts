@@ -50,6 +50,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { z } from 'zod';
 import { ConflictError, DependencyError } from '../errors.js';
 import { UPLOAD_FORMS } from '../tokens.js';
 import type { Issue } from '../verdict.js';
@@ -141,6 +142,10 @@ function statusOf(item: Item): UploadStatus {
 }
 
 export type Store = ReturnType<typeof createStore>;
+
+/** A row of a clerk's receipt, as the store reads it back (parsed on the way out as on the way in). */
+const receiptRowItem = z.object({ row: z.number().int().default(0), name: z.string(), workUnitCode: z.string() });
+export type ReceiptRow = z.infer<typeof receiptRowItem>;
 
 export function createStore(options: StoreOptions) {
   const { doc, tableName: TableName, overflow } = options;
@@ -556,6 +561,22 @@ export function createStore(options: StoreOptions) {
 
     /** The officials of one version, in row order. */
     listVersionOfficials,
+
+    /**
+     * What a clerk's receipt shows of an accepted version: row, name and work unit, in row order. Projected,
+     * so the read never carries an ID or phone number, and a 20,000-row receipt reads a third of the bytes
+     * (measured ~1.2 s less on the embedded stack: docs/PERFORMANCE.md).
+     */
+    async listVersionReceipt(unit: string, versionId: string): Promise<ReceiptRow[]> {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': key.version(unit, versionId) },
+        // Both are DynamoDB reserved words.
+        ExpressionAttributeNames: { '#row': 'row', '#name': 'name' },
+        ProjectionExpression: '#row, #name, workUnitCode',
+      });
+      return items.map((item) => receiptRowItem.parse(item));
+    },
 
     /** The officials on the unit's current roster (none when it has no accepted roster). */
     async listCurrentOfficials(unit: string): Promise<Official[]> {
