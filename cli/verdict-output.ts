@@ -4,6 +4,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { InputError } from '../shared/errors.js';
+import { MESSAGES } from '../shared/messages.js';
 import type { Issue } from '../shared/verdict.js';
 import { COLUMN_LABELS } from '../shared/workbook/annotate.js';
 
@@ -45,7 +46,7 @@ export function issueTable(issues: readonly Issue[]): string[] {
     ...issues.map((i): [string, string, string, string] => [
       i.row === null ? '—' : String(i.row),
       i.column ? COLUMN_LABELS[i.column] : '—',
-      i.severity === 'error' ? 'Lỗi' : 'Cảnh báo',
+      i.severity === 'error' ? MESSAGES.SEVERITY_ERROR : MESSAGES.SEVERITY_WARNING,
       i.message,
     ]),
   ];

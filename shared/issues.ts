@@ -3,6 +3,7 @@
  * rely on it), a severity, and the Vietnamese message a district clerk reads. Messages say what is wrong
  * and how to fix it; they never repeat an ID or phone number in full (the annotated cell already shows it).
  */
+import { fillMessage, MESSAGES } from './messages.js';
 
 export interface IssueParams {
   /** The offending text, when it is safe to show (never an ID or phone number). */
@@ -31,26 +32,12 @@ const otherRows = (p: IssueParams) => (p.rows && p.rows.length > 0 ? ` (dòng ${
 
 export const ISSUES = {
   // ── The file as a whole ──────────────────────────────────────────────────────────────────────────────
-  FILE_EMPTY: { severity: 'error', message: () => 'Tệp rỗng, không có nội dung. Vui lòng chọn đúng tệp danh sách rồi tải lên lại.' },
-  FILE_TOO_LARGE: {
-    severity: 'error',
-    message: (p) => `Tệp quá lớn (tối đa ${p.limit ?? '5 MB'}). Vui lòng xóa các trang tính, hình ảnh không cần thiết rồi tải lên lại.`,
-  },
-  FILE_XLS_FORMAT: {
-    severity: 'error',
-    message: () =>
-      'Tệp ở định dạng Excel cũ (.xls) nên hệ thống không đọc được. Vui lòng mở tệp bằng Excel, chọn Tệp → Lưu thành (File → Save As), chọn kiểu "Sổ làm việc Excel (*.xlsx)", lưu lại dưới dạng .xlsx rồi tải lên lại.',
-  },
-  FILE_WORD_DOCUMENT: {
-    severity: 'error',
-    message: () =>
-      'Đây là tệp Word, không phải bảng tính. Vui lòng chép bảng danh sách sang Excel (mẫu Phụ lục 2), lưu lại dưới dạng .xlsx rồi tải lên lại.',
-  },
-  FILE_ODS_FORMAT: {
-    severity: 'error',
-    message: () =>
-      'Tệp ở định dạng OpenDocument (.ods). Vui lòng mở tệp, chọn Lưu thành (Save As), chọn kiểu Excel 2007-365 (.xlsx), lưu lại dưới dạng .xlsx rồi tải lên lại.',
-  },
+  // The page and the API refuse these too, before any upload: the words come from the shared catalogue.
+  FILE_EMPTY: { severity: 'error', message: () => MESSAGES.FILE_EMPTY },
+  FILE_TOO_LARGE: { severity: 'error', message: (p) => fillMessage('FILE_TOO_LARGE', { limit: p.limit ?? '5 MB' }) },
+  FILE_XLS_FORMAT: { severity: 'error', message: () => MESSAGES.FILE_XLS_FORMAT },
+  FILE_WORD_DOCUMENT: { severity: 'error', message: () => MESSAGES.FILE_WORD_DOCUMENT },
+  FILE_ODS_FORMAT: { severity: 'error', message: () => MESSAGES.FILE_ODS_FORMAT },
   FILE_UNSUPPORTED: {
     severity: 'error',
     message: () =>
@@ -336,10 +323,7 @@ export const ISSUES = {
     message: () =>
       'Hệ thống chưa kiểm tra được tệp này do một sự cố kỹ thuật. Vui lòng tải tệp lên lại; nếu vẫn không được, vui lòng báo Trung tâm Phục vụ hành chính công tỉnh.',
   },
-  UPLOAD_CANCELLED: {
-    severity: 'error',
-    message: () => 'Việc tải lên tệp này đã bị hủy nên tệp chưa được kiểm tra. Nếu cần, vui lòng chọn tệp và tải lên lại.',
-  },
+  UPLOAD_CANCELLED: { severity: 'error', message: () => MESSAGES.UPLOAD_CANCELLED },
   UPLOAD_NOT_RECEIVED: {
     severity: 'error',
     message: () => 'Hệ thống không nhận được nội dung tệp (tệp có thể chưa tải lên xong). Vui lòng tải tệp lên lại.',

@@ -11,6 +11,7 @@ import { formatVietnamDateTime } from '../../shared/vn/time.js';
 import { inviteTarget, storeTarget } from '../../infra/local/connect.js';
 import { EXIT_CODES, parseCommandLine } from '../args.js';
 import { InputError } from '../../shared/errors.js';
+import { MESSAGES } from '../../shared/messages.js';
 
 export const USAGE = [
   'Cách dùng: npm run cli -- admin-link ĐỊA_CHỈ_THƯ',
@@ -26,9 +27,7 @@ export async function run(args: string[]): Promise<number> {
   if (email === undefined || extra.length > 0) throw new InputError(`Cần đúng một địa chỉ thư.\n${USAGE}`);
   const settings = parseAdminSettings(process.env);
   if (!isCentreEmail(settings, email)) {
-    process.stderr.write(
-      'Địa chỉ thư này không có trong danh sách cán bộ Trung tâm được phép đăng nhập (CENTRE_EMAILS). Không tạo đường dẫn.\n',
-    );
+    process.stderr.write(`${MESSAGES.CENTRE_EMAIL_NOT_ALLOWED}\n`);
     return EXIT_CODES.misuse;
   }
   const { baseUrl } = await inviteTarget(process.env);

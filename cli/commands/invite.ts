@@ -6,6 +6,7 @@
  * recorded in the store (when one is reachable), so that `status` shows who was sent a link and when.
  */
 import { InputError } from '../../shared/errors.js';
+import { fillMessage } from '../../shared/messages.js';
 import { parseCommandLine } from '../args.js';
 import {
   CENTRE_UNIT,
@@ -129,9 +130,7 @@ function holdersAndForm(values: ReturnType<typeof parse>): { holders: string[]; 
   }
   const form = values.form ?? 'roster';
   if (values.unit !== undefined && !isUploaderUnit(values.unit)) {
-    throw new InputError(
-      `Mã đơn vị "${values.unit}" không phải huyện, thị xã, thành phố hoặc sở, ban, ngành của tỉnh. Ví dụ: 548 (Huyện Phù Cát), so-noi-vu (Sở Nội vụ).`,
-    );
+    throw new InputError(fillMessage('UNKNOWN_UNIT_CODE', { code: values.unit }));
   }
   const holders = values.unit !== undefined ? [values.unit] : uploaderUnits().map((u) => u.code);
   if (!holders.every((holder) => formAllowedFor(holder, form))) {

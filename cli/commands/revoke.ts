@@ -5,6 +5,7 @@
  * API on every request, so the old links stop working at once; links issued afterwards (`invite`) work.
  */
 import { InputError } from '../../shared/errors.js';
+import { fillMessage, MESSAGES } from '../../shared/messages.js';
 import { createLinkRevocations } from '../../shared/store/link-revocations.js';
 import { CENTRE_UNIT } from '../../shared/tokens.js';
 import { formatVietnamDateTime } from '../../shared/vn/time.js';
@@ -36,9 +37,7 @@ function holderOf(args: string[]): { code: string; name: string; invite: string 
   }
   const code = values.unit ?? '';
   if (!isUploaderUnit(code)) {
-    throw new InputError(
-      `Mã đơn vị "${code}" không phải huyện, thị xã, thành phố hoặc sở, ban, ngành của tỉnh. Ví dụ: 548 (Huyện Phù Cát), so-noi-vu (Sở Nội vụ).`,
-    );
+    throw new InputError(fillMessage('UNKNOWN_UNIT_CODE', { code }));
   }
   return { code, name: unitByCode(code)?.name ?? code, invite: `invite --unit ${code}` };
 }
@@ -53,7 +52,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(
       [
         `Đã thu hồi mọi đường dẫn tải lên cấp cho ${holder.name} trước ${formatVietnamDateTime(revoked.revokedBefore)} (giờ Việt Nam).`,
-        'Ai mở các đường dẫn đó sẽ thấy "Đường dẫn này đã bị thu hồi". Các đơn vị khác không bị ảnh hưởng.',
+        `Ai mở các đường dẫn đó sẽ thấy: "${MESSAGES.TOKEN_REVOKED}" Các đơn vị khác không bị ảnh hưởng.`,
         `Cấp đường dẫn mới: npm run cli -- ${holder.invite}`,
         '',
       ].join('\n'),

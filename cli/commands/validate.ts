@@ -5,6 +5,7 @@
 import { accessSync, constants, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { InputError } from '../../shared/errors.js';
+import { fillMessage } from '../../shared/messages.js';
 import { parseCommandLine } from '../args.js';
 import { DEFAULT_LIMITS, validate } from '../../shared/validate.js';
 import { FORMS, type FormName, type Verdict, verdictJson } from '../../shared/verdict.js';
@@ -49,7 +50,7 @@ export async function run(args: string[]): Promise<number> {
   const unit = values.unit;
   if (!unit) throw new InputError(`Thiếu --unit.\n${USAGE}`);
   if (!isUploaderUnit(unit)) {
-    throw new InputError(`Mã đơn vị "${unit}" không phải là huyện, thị xã, thành phố hoặc sở, ban của tỉnh Bình Định.`);
+    throw new InputError(fillMessage('UNKNOWN_UNIT_CODE', { code: unit }));
   }
   const form = values.form ?? 'roster';
   if (!isForm(form)) throw new InputError(`Biểu mẫu "${form}" không được hỗ trợ (chỉ có: ${FORMS.join(', ')}).`);

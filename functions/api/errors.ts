@@ -1,22 +1,18 @@
 /**
- * Every error the API answers: an HTTP status and the Vietnamese message a district clerk reads. Unknown
- * errors become `INTERNAL` — a raw message never leaves the function.
+ * Every error the API answers: an HTTP status and the Vietnamese message a district clerk reads (from the
+ * shared catalogue, shared/messages.ts, where the page, the dashboard or the CLI shows the same words).
+ * Unknown errors become `INTERNAL` — a raw message never leaves the function.
  */
 import { type AppError, NotFoundError, TokenError, UploadRefusal } from '../../shared/errors.js';
+import { fillText, MESSAGES } from '../../shared/messages.js';
 import { formatMegabytes } from '../../shared/workbook/zip-guard.js';
-
-/** Stands for the configured upload limit in a message, so the page never states a different one. */
-const LIMIT = '{limit}';
 
 export const API_ERRORS = {
   BAD_REQUEST: {
     status: 400,
     message: 'Yêu cầu không hợp lệ. Vui lòng tải lại trang rồi thử lại.',
   },
-  FILE_EMPTY: {
-    status: 400,
-    message: 'Tệp rỗng, không có nội dung. Vui lòng chọn đúng tệp danh sách rồi tải lên lại.',
-  },
+  FILE_EMPTY: { status: 400, message: MESSAGES.FILE_EMPTY },
   FORM_NOT_SUPPORTED: {
     status: 400,
     message:
@@ -45,11 +41,7 @@ export const API_ERRORS = {
     message:
       'Đường dẫn tải lên này ghi một kỳ báo cáo không hợp lệ (trước tháng 01/2021 hoặc quá xa trong tương lai). Vui lòng liên hệ Trung tâm Phục vụ hành chính công tỉnh để được cấp đường dẫn đúng.',
   },
-  TOKEN_REVOKED: {
-    status: 401,
-    message:
-      'Đường dẫn này đã bị thu hồi, không dùng được nữa. Vui lòng liên hệ Trung tâm Phục vụ hành chính công tỉnh để được cấp đường dẫn mới.',
-  },
+  TOKEN_REVOKED: { status: 401, message: MESSAGES.TOKEN_REVOKED },
   TOKEN_WRONG_UNIT: {
     status: 403,
     message: 'Đường dẫn tải lên này không dành cho đơn vị đã gửi tệp, nên không xem được kết quả. Vui lòng dùng đúng đường dẫn của đơn vị mình.',
@@ -62,14 +54,9 @@ export const API_ERRORS = {
     status: 413,
     message: 'Yêu cầu gửi lên quá lớn. Vui lòng tải lại trang rồi chọn tệp và tải lên lại.',
   },
-  FILE_TOO_LARGE: {
-    status: 413,
-    message: `Tệp quá lớn (tối đa ${LIMIT}). Vui lòng xóa các trang tính, hình ảnh không cần thiết rồi tải lên lại.`,
-  },
-  UNSUPPORTED_TYPE: {
-    status: 415,
-    message: 'Chỉ nhận tệp bảng tính Excel (.xlsx) hoặc .csv theo mẫu Phụ lục 2. Vui lòng lưu danh sách dưới dạng .xlsx rồi tải lên lại.',
-  },
+  // `{limit}`: the configured upload limit, filled by apiErrorMessage, so the page never states a different one.
+  FILE_TOO_LARGE: { status: 413, message: MESSAGES.FILE_TOO_LARGE },
+  UNSUPPORTED_TYPE: { status: 415, message: MESSAGES.UNSUPPORTED_TYPE },
   ADMIN_SIGN_IN_REQUIRED: {
     status: 401,
     message: 'Phiên đăng nhập không còn hiệu lực. Vui lòng đăng nhập lại bằng địa chỉ thư điện tử của mình.',
@@ -100,17 +87,14 @@ export const API_ERRORS = {
     message:
       'Chưa cấu hình địa chỉ công khai của trang (PUBLIC_BASE_URL), nên không gửi thư có đường dẫn được. Vui lòng báo bộ phận kỹ thuật.',
   },
-  INTERNAL: {
-    status: 500,
-    message: 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.',
-  },
+  INTERNAL: { status: 500, message: MESSAGES.INTERNAL },
 } as const satisfies Record<string, { status: 400 | 401 | 403 | 404 | 413 | 415 | 500; message: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
 /** The message of `code` as the clerk reads it, the configured upload limit filled in. */
 export function apiErrorMessage(code: ApiErrorCode, limits: { maxUploadBytes: number }): string {
-  return API_ERRORS[code].message.replace(LIMIT, formatMegabytes(limits.maxUploadBytes));
+  return fillText(API_ERRORS[code].message, { limit: formatMegabytes(limits.maxUploadBytes) });
 }
 
 /** The error body `{ error: { code, message } }` and status for anything thrown by a route. */

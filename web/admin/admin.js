@@ -8,6 +8,11 @@
   const SIGN_IN_FRAGMENT = 'dang-nhap';
   const state = { csrfToken: null, units: null, sort: { key: null, direction: 1 } };
 
+  // What the upload page, the API and the CLI say too: /static/messages.js (generated from shared/messages.ts),
+  // loaded before this script. `{name}` is filled as the upload page fills it.
+  const SHARED = window.MOTCUA_MESSAGES;
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (whole, name) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
+
   const $ = (id) => document.getElementById(id);
   const show = (element, visible) => {
     element.hidden = !visible;
@@ -83,7 +88,7 @@
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
-      throw new ApiError(0, 'NETWORK', 'Không kết nối được với hệ thống. Vui lòng kiểm tra mạng rồi thử lại.');
+      throw new ApiError(0, 'NETWORK', SHARED.OFFLINE);
     }
     const text = await response.text();
     let json = null;
@@ -93,7 +98,7 @@
       json = null;
     }
     if (!response.ok) {
-      const error = json?.error ?? { code: 'INTERNAL', message: 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.' };
+      const error = json?.error ?? { code: 'INTERNAL', message: SHARED.INTERNAL };
       throw new ApiError(response.status, error.code, error.message);
     }
     return json;
@@ -493,26 +498,40 @@
   const POLL_MAX_DELAY_MS = 5000;
   const POLL_GIVE_UP_MS = 2 * 60 * 1000;
   const UPLOAD_MESSAGES = {
-    noFile: 'Chọn tệp cần gửi.',
     sending: 'Đang gửi tệp…',
     checking: 'Đã gửi tệp, hệ thống đang kiểm tra…',
     slow: 'Hệ thống chưa kiểm tra xong tệp. Kết quả sẽ có trong "Nhật ký thao tác" khi kiểm tra xong; vui lòng xem lại sau ít phút.',
-    storageRefused: 'Kho lưu trữ không nhận tệp (có thể đường dẫn tải lên đã hết hạn). Vui lòng gửi lại tệp.',
-    storageNetwork: 'Mất kết nối khi đang gửi tệp. Vui lòng kiểm tra mạng rồi gửi lại.',
   };
-  const SEVERITY_LABELS = { error: 'Lỗi', warning: 'Lưu ý', info: 'Ghi chú' };
+  const SEVERITY_LABELS = { error: SHARED.SEVERITY_ERROR, warning: SHARED.SEVERITY_WARNING, info: 'Ghi chú' };
   /** Issues listed on the page; the annotated workbook has them all. */
   const MAX_ISSUES_SHOWN = 100;
 
   const wait = (ms) => new Promise((resolve) => window.setTimeout(resolve, ms));
 
-  /** S3 answers an XML error document; its <Code> tells a file too large or empty from anything else. */
-  async function storageRefusal(response) {
+  /** The limit the API enforces, as the upload page states it; asked only when S3 refuses a file's size. */
+  async function uploadLimitLabel() {
+    try {
+      const settings = await (await fetch('/api/settings', { headers: { Accept: 'application/json' } })).json();
+      return typeof settings.maxUploadLabel === 'string' && settings.maxUploadLabel ? settings.maxUploadLabel : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * S3 answers an XML error document; its <Code> tells a file too large or empty, or a POST that expired on a
+   * slow link, from anything else. `action` is the label of the button that sent the file.
+   */
+  async function storageRefusal(response, action) {
     const text = await response.text().catch(() => '');
     const code = (/<Code>([^<]+)<\/Code>/.exec(text) || [])[1] || '';
-    if (code === 'EntityTooLarge') return 'Tệp quá lớn, kho lưu trữ không nhận. Vui lòng xóa các trang tính, hình ảnh không cần thiết rồi gửi lại.';
-    if (code === 'EntityTooSmall') return 'Tệp rỗng, không có nội dung. Vui lòng chọn đúng tệp rồi gửi lại.';
-    return UPLOAD_MESSAGES.storageRefused;
+    if (code === 'EntityTooLarge') {
+      const limit = await uploadLimitLabel();
+      return limit ? fill(SHARED.FILE_TOO_LARGE, { limit }) : SHARED.STORAGE_REFUSED;
+    }
+    if (code === 'EntityTooSmall') return SHARED.FILE_EMPTY;
+    const expired = (code === 'AccessDenied' && /expired/i.test(text)) || code === 'ExpiredToken' || code === 'RequestTimeTooSkewed';
+    return expired ? fill(SHARED.UPLOAD_EXPIRED, { action }) : SHARED.STORAGE_REFUSED;
   }
 
   /** Polls the verdict with a growing delay; resolves to the finished upload, or null after two minutes. */
@@ -579,7 +598,7 @@
   async function sendCentreFile({ form, period, input, button, box, acceptedText }) {
     const file = input.files?.[0];
     if (!file) {
-      fail(UPLOAD_MESSAGES.noFile);
+      fail(fill(SHARED.NO_FILE, { action: button.textContent }));
       input.focus();
       return undefined;
     }
@@ -600,11 +619,11 @@
       try {
         stored = await fetch(grant.url, { method: 'POST', body: data });
       } catch {
-        fail(UPLOAD_MESSAGES.storageNetwork);
+        fail(SHARED.UPLOAD_NETWORK);
         return undefined;
       }
       if (!stored.ok) {
-        fail(await storageRefusal(stored));
+        fail(await storageRefusal(stored, button.textContent));
         return undefined;
       }
       say(UPLOAD_MESSAGES.checking);

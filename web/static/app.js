@@ -26,16 +26,12 @@
     csv: 'text/csv'
   };
 
-  var COLUMN_LABELS = {
-    name: 'Họ và tên',
-    unit: 'Đơn vị',
-    idNumber: 'CMND/CCCD',
-    phone: 'Số điện thoại',
-    count: 'Số tài khoản đã tạo',
-    grantedAt: 'Ngày phân quyền'
-  };
+  // What the API, the validator, the dashboard and the CLI say too: web/static/messages.js (generated from
+  // shared/messages.ts), loaded before this script. Only what this page alone shows is written below.
+  var SHARED = window.MOTCUA_MESSAGES;
+  var COLUMN_LABELS = window.MOTCUA_COLUMN_LABELS;
 
-  var SEVERITY_LABELS = { error: 'Lỗi', warning: 'Cảnh báo' };
+  var SEVERITY_LABELS = { error: SHARED.SEVERITY_ERROR, warning: SHARED.SEVERITY_WARNING };
 
   var STATUS_LABELS = {
     pending: 'Đang chờ kiểm tra',
@@ -91,30 +87,17 @@
 
   var MESSAGES = {
     linkInvalid: 'Đường dẫn không hợp lệ hoặc đã hết hạn. Vui lòng liên hệ Trung tâm Phục vụ hành chính công tỉnh để được cấp đường dẫn mới.',
-    offline: 'Chưa kết nối được với hệ thống. Vui lòng kiểm tra kết nối mạng rồi thử lại.',
-    serverError: 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.',
-    noFile: 'Vui lòng chọn tệp trước khi bấm “{action}”.',
     manyFiles: 'Vui lòng chỉ chọn một tệp mỗi lần.',
-    empty: 'Tệp rỗng, không có nội dung. Vui lòng chọn đúng tệp danh sách rồi tải lên lại.',
-    tooLarge: 'Tệp quá lớn (tối đa {limit}). Vui lòng xóa các trang tính, hình ảnh không cần thiết rồi tải lên lại.',
-    xls: 'Tệp ở định dạng Excel cũ (.xls) nên hệ thống không đọc được. Vui lòng mở tệp bằng Excel, chọn Tệp → Lưu thành (File → Save As), chọn kiểu “Sổ làm việc Excel (*.xlsx)”, lưu lại dưới dạng .xlsx rồi tải lên lại.',
-    word: 'Đây là tệp Word, không phải bảng tính. Vui lòng chép bảng danh sách sang Excel (mẫu Phụ lục 2), lưu lại dưới dạng .xlsx rồi tải lên lại.',
-    ods: 'Tệp ở định dạng OpenDocument (.ods). Vui lòng mở tệp, chọn Lưu thành (Save As), chọn kiểu Excel 2007-365 (.xlsx), lưu lại dưới dạng .xlsx rồi tải lên lại.',
-    unsupported: 'Hệ thống chỉ nhận tệp Excel (.xlsx, .xlsm) hoặc .csv. Vui lòng nhập danh sách vào mẫu Phụ lục 2, lưu lại dưới dạng .xlsx rồi tải lên lại.',
     preparing: 'Đang chuẩn bị tải lên…',
     uploading: 'Đang tải tệp lên, vui lòng không đóng trang…',
     uploaded: 'Đã tải tệp lên. Đang kiểm tra tệp, thường chỉ mất vài giây…',
     loadingResult: 'Đang lấy kết quả…',
     resultShown: 'Đã có kết quả kiểm tra, xem bên dưới.',
     uploadCancelled: 'Đã hủy tải lên. Bạn có thể chọn tệp và tải lên lại.',
-    uploadNetwork: 'Mất kết nối mạng trong khi tải lên. Vui lòng kiểm tra mạng rồi tải lên lại.',
-    uploadRefused: 'Máy chủ lưu trữ không nhận tệp. Vui lòng tải lên lại; nếu vẫn không được, liên hệ Trung tâm Phục vụ hành chính công tỉnh.',
-    uploadExpired: 'Phiên tải lên đã hết hạn (mạng chậm). Vui lòng bấm “{action}” để thử lại.',
     slow: 'Hệ thống đang xử lý lâu hơn bình thường… Kết quả sẽ hiện ở mục “Các lần tải lên trước”. Vui lòng chờ thêm ít phút rồi bấm “Kiểm tra lại kết quả”.',
     templateFailed: 'Chưa tải được mẫu. Vui lòng kiểm tra kết nối mạng rồi thử lại.',
     templateUnsupported: 'Trình duyệt này quá cũ nên không tải được mẫu. Vui lòng dùng trình duyệt khác (Chrome, Firefox, Cốc Cốc, Edge).',
-    replaced: 'Tệp này đã được thay thế bằng tệp nộp sau, nên không cần sửa hay tải lên lại tệp này.',
-    cancelled: 'Việc tải lên tệp này đã bị hủy nên tệp chưa được kiểm tra. Nếu cần, vui lòng chọn tệp và tải lên lại.'
+    replaced: 'Tệp này đã được thay thế bằng tệp nộp sau, nên không cần sửa hay tải lên lại tệp này.'
   };
 
   /** `text` with `{name}` placeholders filled from `values`. */
@@ -244,11 +227,11 @@
         status: xhr.status,
         code: apiError.code || '',
         message: typeof apiError.message === 'string' && apiError.message ? apiError.message
-          : (xhr.status >= 500 ? MESSAGES.serverError : MESSAGES.offline)
+          : (xhr.status >= 500 ? SHARED.INTERNAL : SHARED.OFFLINE)
       }, null);
     };
     xhr.onerror = xhr.ontimeout = function () {
-      done({ status: 0, code: 'NETWORK', message: MESSAGES.offline }, null);
+      done({ status: 0, code: 'NETWORK', message: SHARED.OFFLINE }, null);
     };
     xhr.send(options.json ? JSON.stringify(options.json) : null);
     return xhr;
@@ -521,14 +504,14 @@
 
   /** The same checks the server makes, so a clerk on a slow link does not upload a file bound to fail. */
   function fileProblem(file) {
-    if (!file) return fill(MESSAGES.noFile, { action: formText('action', {}) });
+    if (!file) return fill(SHARED.NO_FILE, { action: formText('action', {}) });
     var extension = extensionOf(file.name);
-    if (extension === 'xls') return MESSAGES.xls;
-    if (extension === 'doc' || extension === 'docx') return MESSAGES.word;
-    if (extension === 'ods') return MESSAGES.ods;
-    if (!lookup(CONTENT_TYPES, extension)) return MESSAGES.unsupported;
-    if (file.size === 0) return MESSAGES.empty;
-    if (file.size > settings.maxUploadBytes) return fill(MESSAGES.tooLarge, { limit: settings.maxUploadLabel });
+    if (extension === 'xls') return SHARED.FILE_XLS_FORMAT;
+    if (extension === 'doc' || extension === 'docx') return SHARED.FILE_WORD_DOCUMENT;
+    if (extension === 'ods') return SHARED.FILE_ODS_FORMAT;
+    if (!lookup(CONTENT_TYPES, extension)) return SHARED.UNSUPPORTED_TYPE;
+    if (file.size === 0) return SHARED.FILE_EMPTY;
+    if (file.size > settings.maxUploadBytes) return fill(SHARED.FILE_TOO_LARGE, { limit: settings.maxUploadLabel });
     return null;
   }
 
@@ -664,7 +647,7 @@
   /** The presigned POST: every policy field first, the file last, as S3 requires. */
   function sendToStorage(file, grant) {
     if (!grant || typeof grant.url !== 'string' || !grant.uploadId) {
-      uploadFailed(MESSAGES.serverError);
+      uploadFailed(SHARED.INTERNAL);
       return;
     }
     setStatus(MESSAGES.uploading);
@@ -702,7 +685,7 @@
       uploadFailed(storageErrorMessage(xhr));
     };
     xhr.onerror = function () {
-      uploadFailed(MESSAGES.uploadNetwork);
+      uploadFailed(SHARED.UPLOAD_NETWORK);
     };
     xhr.send(form);
   }
@@ -711,12 +694,12 @@
   function storageErrorMessage(xhr) {
     var match = /<Code>([^<]+)<\/Code>/.exec(xhr.responseText || '');
     var code = match ? match[1] : '';
-    if (code === 'EntityTooLarge') return MESSAGES.tooLarge;
-    if (code === 'EntityTooSmall') return MESSAGES.empty;
-    var expired = fill(MESSAGES.uploadExpired, { action: formText('action', {}) });
+    if (code === 'EntityTooLarge') return fill(SHARED.FILE_TOO_LARGE, { limit: settings.maxUploadLabel });
+    if (code === 'EntityTooSmall') return SHARED.FILE_EMPTY;
+    var expired = fill(SHARED.UPLOAD_EXPIRED, { action: formText('action', {}) });
     if (code === 'AccessDenied' && /expired/i.test(xhr.responseText)) return expired;
     if (code === 'ExpiredToken' || code === 'RequestTimeTooSkewed') return expired;
-    return MESSAGES.uploadRefused;
+    return SHARED.STORAGE_REFUSED;
   }
 
   // ── Waiting for the verdict ──────────────────────────────────────────────────────────────────────────
@@ -840,7 +823,7 @@
     } else if (result.failureCode === UPLOAD_CANCELLED || hasIssueCode(issues, UPLOAD_CANCELLED)) {
       verdict.className = 'card verdict verdict--failed';
       heading = CANCELLED_LABEL;
-      detail = MESSAGES.cancelled;
+      detail = SHARED.UPLOAD_CANCELLED;
     } else if (hasIssueCode(issues, 'UPLOAD_NOT_RECEIVED')) {
       verdict.className = 'card verdict verdict--failed';
       heading = 'Hệ thống chưa nhận được tệp này';
@@ -944,7 +927,7 @@
         return;
       }
       if (error || !body || !isWebAddress(body.reportUrl)) {
-        setStatus(error ? error.message : MESSAGES.serverError);
+        setStatus(error ? error.message : SHARED.INTERNAL);
         return;
       }
       elements['report-link'].href = body.reportUrl;
