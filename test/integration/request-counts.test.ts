@@ -508,9 +508,9 @@ describe('requests per upload', () => {
     }
   });
 
-  it('a page view loads the HTML, its script and its styles; the page polls on app.js’s schedule', async () => {
+  it('a page view loads the HTML, its scripts (the shared messages, then app.js) and its styles; the page polls on app.js’s schedule', async () => {
     pageFiles = await pageFileCount();
-    expect(pageFiles).toBe(3);
+    expect(pageFiles).toBe(4);
     pollSchedule = await pollScheduleMs(8);
     expect(pollSchedule.slice(0, 4)).toEqual([0, 1000, 2300, 3990]);
   });
