@@ -14,7 +14,6 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +24,7 @@ import { issueToken } from '../shared/tokens.js';
 import { vietnamMonth } from '../shared/vn/time.js';
 import type { ChildMeasure } from './child.js';
 import { BENCH_UNIT } from './rows.js';
+import { freeStackPorts } from '../infra/local/ports.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -40,22 +40,6 @@ export interface StackProcessMeasure extends ChildMeasure {
   startupMs: number;
   /** POST /api/uploads, the file to S3, S3's answer → the stack's "processing upload" log, → "verdict recorded", → the poll that saw it. */
   spans: { presignMs: number; transferMs: number; queuedMs: number | null; processingMs: number | null; seenMs: number | null };
-}
-
-/** Four consecutive free ports (the web port and the emulators after it), as `PORT` takes them. */
-async function freePortBlock(): Promise<number> {
-  const isFree = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
-    const checks = await Promise.all([0, 1, 2, 3].map((offset) => isFree(base + offset)));
-    if (checks.every(Boolean)) return base;
-  }
-  throw new Error('no free block of four ports');
 }
 
 /** Resolves with the ms from spawn to the banner; rejects if the process exits or stays silent too long. */
@@ -167,7 +151,7 @@ export async function measureStackUpload(file: string): Promise<StackProcessMeas
 export async function measureStackUpload(file: undefined): Promise<StartOnlyMeasure>;
 export async function measureStackUpload(file: string | undefined): Promise<StackProcessMeasure | StartOnlyMeasure> {
   const dataDir = mkdtempSync(join(tmpdir(), 'motcua-bench-stack-'));
-  const port = await freePortBlock();
+  const port = await freeStackPorts();
   const output: string[] = [];
   const startedAt = performance.now();
   const profileDir = process.env.BENCH_STACK_PROFILE_DIR;

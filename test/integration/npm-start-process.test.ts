@@ -16,25 +16,10 @@ import { issueToken } from '../../shared/tokens.js';
 import { vietnamMonth } from '../../shared/vn/time.js';
 import { type PresignedPost, postToS3 } from '../support/local-stack.js';
 import { sampleBytes } from '../support/samples.js';
+import { freeStackPorts } from '../../infra/local/ports.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const READY_BANNER = 'motcua-intake đang chạy trên máy này.';
-
-/** A base port whose three neighbours are free too (the stack takes four). */
-async function freePortRun(): Promise<number> {
-  const isFree = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const free = await Promise.all([0, 1, 2, 3].map((offset) => isFree(base + offset)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no four free ports in a row');
-}
 
 interface Running {
   child: ChildProcess;
@@ -95,7 +80,7 @@ describe('npm start as a process, DynamoDB on its own thread', () => {
   it('takes a roster through the API and S3, gives its verdict, and still has it after a restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'motcua-start-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const port = await freePortRun();
+    const port = await freeStackPorts();
     const env = { ...process.env, PORT: String(port), MOTCUA_DATA_DIR: dataDir, REPORT_SCHEDULE: 'off', POWERTOOLS_LOG_LEVEL: 'ERROR' };
     const baseUrl = `http://localhost:${port}`;
 
@@ -133,7 +118,7 @@ describe('npm start as a process, DynamoDB on its own thread', () => {
   it('says in Vietnamese which ports to free when the DynamoDB port is taken, and exits 1', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'motcua-start-busy-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const port = await freePortRun();
+    const port = await freeStackPorts();
     const squatter: Server = createServer();
     await new Promise<void>((resolve) => squatter.listen(port + 2, '127.0.0.1', () => resolve()));
     cleanups.push(() => new Promise<void>((resolve) => squatter.close(() => resolve())));

@@ -5,29 +5,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freeStackPorts } from '../../infra/local/ports.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** A base port whose three neighbours are free too (the stack takes four). */
-async function freePortRun(): Promise<number> {
-  const isFree = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const free = await Promise.all([0, 1, 2, 3].map((offset) => isFree(base + offset)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no four free ports in a row');
-}
 
 function run(child: ChildProcess): Promise<{ code: number | null; output: string }> {
   let output = '';
@@ -49,7 +33,7 @@ describe('npm run stop', () => {
   it('prints where everything is, stops cleanly from another process, and says so when none runs', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'motcua-stop-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const env = { ...process.env, PORT: String(await freePortRun()), MOTCUA_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' };
+    const env = { ...process.env, PORT: String(await freeStackPorts()), MOTCUA_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' };
     const node = (script: string) => spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env, stdio: 'pipe' });
 
     const stack = node('infra/local/start.ts');
