@@ -44,8 +44,14 @@ export const MESSAGES = {
   /** `{code}`: the unit code as typed (a code, never personal data). */
   UNKNOWN_UNIT_CODE:
     'Mã đơn vị "{code}" không phải huyện, thị xã, thành phố hoặc sở, ban, ngành của tỉnh. Ví dụ: 548 (Huyện Phù Cát), so-noi-vu (Sở Nội vụ).',
+  /** `{holder}`: a unit's or the centre's name; `{revokedBefore}`: a date and time, Vietnam time. */
+  LINKS_REVOKED: 'Đã thu hồi mọi đường dẫn tải lên cấp cho {holder} trước {revokedBefore} (giờ Việt Nam).',
   CENTRE_EMAIL_NOT_ALLOWED:
     'Địa chỉ thư này không có trong danh sách cán bộ Trung tâm được phép đăng nhập (CENTRE_EMAILS). Không tạo đường dẫn.',
+
+  // ── The monthly report (dashboard, CLI) ────────────────────────────────────────────────────────────────
+  /** `{period}`: "07/2021"; `{sentAt}`: a date and time, Vietnam time. */
+  REPORT_ALREADY_SENT: 'Báo cáo tháng {period} đã được gửi lúc {sentAt}; không gửi lại.',
 
   // ── How an issue is labelled (upload page, dashboard, CLI) ─────────────────────────────────────────────
   SEVERITY_ERROR: 'Lỗi',

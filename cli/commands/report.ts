@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { dataDirOf, runningStack, storeTarget } from '../../infra/local/connect.js';
 import { ConflictError, DependencyError, InputError } from '../../shared/errors.js';
+import { fillMessage } from '../../shared/messages.js';
 import { loadReportConfig } from '../../shared/report/config.js';
 import { reportDepsFrom } from '../../shared/report/deps.js';
 import { leadersAndLaggards } from '../../shared/report/model.js';
@@ -110,8 +111,8 @@ export async function run(args: string[]): Promise<number> {
       throw error;
     }
     if (outcome.outcome === 'already-sent') {
-      const when = outcome.mark.sentAt ? ` lúc ${formatVietnamDateTime(new Date(outcome.mark.sentAt))}` : '';
-      process.stderr.write(`Báo cáo tháng ${formatPeriod(period)} đã được gửi${when}; không gửi lại. Dùng thêm --force nếu cần gửi lại.\n`);
+      const sentAt = outcome.mark.sentAt ? formatVietnamDateTime(new Date(outcome.mark.sentAt)) : '–';
+      process.stderr.write(`${fillMessage('REPORT_ALREADY_SENT', { period: formatPeriod(period), sentAt })} Dùng thêm --force nếu cần gửi lại.\n`);
       return 0;
     }
     process.stderr.write(

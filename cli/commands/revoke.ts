@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<number> {
     const revoked = await revocations.revoke(holder.code, new Date());
     process.stderr.write(
       [
-        `Đã thu hồi mọi đường dẫn tải lên cấp cho ${holder.name} trước ${formatVietnamDateTime(revoked.revokedBefore)} (giờ Việt Nam).`,
+        fillMessage('LINKS_REVOKED', { holder: holder.name, revokedBefore: formatVietnamDateTime(revoked.revokedBefore) }),
         `Ai mở các đường dẫn đó sẽ thấy: "${MESSAGES.TOKEN_REVOKED}" Các đơn vị khác không bị ảnh hưởng.`,
         `Cấp đường dẫn mới: npm run cli -- ${holder.invite}`,
         '',

@@ -36,9 +36,9 @@ describe('every catalogue entry', () => {
     for (const name of placeholdersOf(text)) expect(filled).toContain(`«${name}»`);
   });
 
-  it('fills only a limit, a button label or a unit code: never personal data', () => {
+  it('fills only limits, labels, unit codes and names, months and times: never personal data', () => {
     const names = new Set(MESSAGE_KEYS.flatMap((key) => placeholdersOf(MESSAGES[key])));
-    expect([...names].sort()).toEqual(['action', 'code', 'limit']);
+    expect([...names].sort()).toEqual(['action', 'code', 'holder', 'limit', 'period', 'revokedBefore', 'sentAt']);
   });
 });
 
@@ -88,6 +88,7 @@ describe('one sentence, every surface', () => {
     'cli/main.ts',
     'cli/verdict-output.ts',
     'cli/commands/admin-link.ts',
+    'cli/commands/report.ts',
     'cli/commands/invite.ts',
     'cli/commands/revoke.ts',
     'cli/commands/validate.ts',

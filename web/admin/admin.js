@@ -488,7 +488,7 @@
     const name = $('links-unit').selectedOptions[0].textContent;
     if (!window.confirm(`Thu hồi mọi đường dẫn tải lên đã cấp cho ${name}? Các đường dẫn đó sẽ không dùng được nữa; đường dẫn cấp sau vẫn dùng được.`)) return;
     const answer = await attempt(() => request('POST', '/links/revoke', { unit }));
-    if (answer) say(`Đã thu hồi các đường dẫn cấp cho ${name} trước ${formatTime(answer.revokedBefore)}.`);
+    if (answer) say(fill(SHARED.LINKS_REVOKED, { holder: name, revokedBefore: formatTime(answer.revokedBefore) }));
   });
 
   // ── The centre's own files (grants, the month's statistics), sent from this page ──────────────────────
@@ -804,7 +804,7 @@
     const answer = await attempt(() => request('POST', '/report/send', { period, force: Boolean(report.sentAt) }));
     if (!answer) return;
     if (answer.outcome === 'already-sent') {
-      fail(`Báo cáo tháng ${formatPeriod(period)} đã được gửi lúc ${formatTime(answer.sentAt)}; không gửi lại.`);
+      fail(fill(SHARED.REPORT_ALREADY_SENT, { period: formatPeriod(period), sentAt: formatTime(answer.sentAt) }));
       return;
     }
     await loadReport();

@@ -16,7 +16,9 @@ var MOTCUA_MESSAGES = {
   "INTERNAL": "Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.",
   "TOKEN_REVOKED": "Đường dẫn này đã bị thu hồi, không dùng được nữa. Vui lòng liên hệ Trung tâm Phục vụ hành chính công tỉnh để được cấp đường dẫn mới.",
   "UNKNOWN_UNIT_CODE": "Mã đơn vị \"{code}\" không phải huyện, thị xã, thành phố hoặc sở, ban, ngành của tỉnh. Ví dụ: 548 (Huyện Phù Cát), so-noi-vu (Sở Nội vụ).",
+  "LINKS_REVOKED": "Đã thu hồi mọi đường dẫn tải lên cấp cho {holder} trước {revokedBefore} (giờ Việt Nam).",
   "CENTRE_EMAIL_NOT_ALLOWED": "Địa chỉ thư này không có trong danh sách cán bộ Trung tâm được phép đăng nhập (CENTRE_EMAILS). Không tạo đường dẫn.",
+  "REPORT_ALREADY_SENT": "Báo cáo tháng {period} đã được gửi lúc {sentAt}; không gửi lại.",
   "SEVERITY_ERROR": "Lỗi",
   "SEVERITY_WARNING": "Cảnh báo"
 };
