@@ -141,17 +141,21 @@ try {
   writeFileSync(files.r20kOnePhone, await benchRoster(benchPeople(20_000, { onePhone: true })));
 
   // The function bundles as CDK builds them, with the construct's own options (FUNCTION_BUNDLING in
-  // infra/constructs/intake-function.ts), inside the repository so that what they leave out (`@aws-sdk/*`,
-  // exceljs) resolves from node_modules as it does on Lambda from the runtime and the asset's node_modules.
+  // infra/constructs/intake-function.ts: the AWS SDK inside), inside the repository so that what they leave
+  // out (exceljs) resolves from node_modules as it does on Lambda from the asset's node_modules. Also the
+  // process-upload bundle as deployed before the SDK was bundled: the SDK left out, loaded from
+  // node_modules (CommonJS, as the runtime's copy is).
   const bundleDir = join(ROOT, 'node_modules', '.cache', 'motcua-bench');
   mkdirSync(bundleDir, { recursive: true });
   const bundles: Record<string, string> = {};
-  for (const [name, entry] of [
-    ['api', 'functions/api/handler.ts'],
-    ['process-upload', 'functions/process-upload/handler.ts'],
+  for (const [name, entry, variants] of [
+    ['api', 'functions/api/handler.ts', ['deployed', 'source maps']],
+    ['process-upload', 'functions/process-upload/handler.ts', ['deployed', 'source maps', 'runtime SDK']],
   ] as const) {
-    for (const sourceMap of [false, true]) {
-      const outfile = join(bundleDir, `${name}${sourceMap ? '-maps' : ''}.mjs`);
+    for (const variant of variants) {
+      const sourceMap = variant === 'source maps';
+      const suffix = { deployed: '', 'source maps': '-maps', 'runtime SDK': '-runtime-sdk' }[variant];
+      const outfile = join(bundleDir, `${name}${suffix}.mjs`);
       await esbuild.build({
         absWorkingDir: ROOT,
         entryPoints: [entry],
@@ -164,12 +168,12 @@ try {
         keepNames: FUNCTION_BUNDLING.keepNames,
         mainFields: [...FUNCTION_BUNDLING.mainFields],
         banner: { js: FUNCTION_BUNDLING.banner },
-        external: [...FUNCTION_BUNDLING.externalModules],
+        external: variant === 'runtime SDK' ? ['@aws-sdk/*', ...FUNCTION_BUNDLING.externalModules] : [...FUNCTION_BUNDLING.externalModules],
         sourcemap: sourceMap,
         sourcesContent: false,
         logLevel: 'error',
       });
-      bundles[`${name}${sourceMap ? '-maps' : ''}`] = outfile;
+      bundles[`${name}${suffix}`] = outfile;
     }
   }
   const emptyModule = join(bundleDir, 'empty.mjs');
@@ -205,6 +209,7 @@ try {
     coldImport('import:api', bundles.api ?? '', functionEnv),
     coldImport('import:process-upload', bundles['process-upload'] ?? '', functionEnv),
     coldImport('import:process-upload-maps', bundles['process-upload-maps'] ?? '', { ...functionEnv, NODE_OPTIONS: '--enable-source-maps' }),
+    coldImport('import:process-upload-runtime-sdk', bundles['process-upload-runtime-sdk'] ?? '', functionEnv),
     wholeProcess('node-e-0', process.execPath, ['-e', '0']),
     wholeProcess('cli-bundle:small', process.execPath, ['cli/bundle.mjs', 'validate', files.small, '--unit', '548', '--json']),
     wholeProcess('npm-cli:small', 'npm', ['run', '--silent', 'cli', '--', 'validate', files.small, '--unit', '548', '--json']),
@@ -234,6 +239,11 @@ try {
     { label: 'cold import: api bundle / empty module', subject: 'import:api', floor: 'import:empty' },
     { label: 'cold import: process-upload bundle / empty module', subject: 'import:process-upload', floor: 'import:empty', target: 4 },
     { label: 'cold import: process-upload, --enable-source-maps / empty', subject: 'import:process-upload-maps', floor: 'import:empty' },
+    {
+      label: 'cold import: process-upload, AWS SDK left out, from node_modules as from the runtime (before) / empty',
+      subject: 'import:process-upload-runtime-sdk',
+      floor: 'import:empty',
+    },
     { label: 'CLI validate 10 rows: node cli/bundle.mjs / node -e 0', subject: 'cli-bundle:small', floor: 'node-e-0' },
     { label: 'CLI validate 10 rows: npm run cli / node -e 0', subject: 'npm-cli:small', floor: 'node-e-0', target: 6 },
     { label: 'CLI validate 10 rows: tsx cli/main.ts (before) / node -e 0', subject: 'tsx-cli:small', floor: 'node-e-0' },

@@ -1,8 +1,8 @@
 /**
  * One construct carries the defaults every function of the app shares, so a new function is its entry,
  * its size and its grants, nothing else: Node.js 22 on arm64, an ESM bundle made by esbuild (minified;
- * source maps only when asked for, see SOURCE_MAPS_CONTEXT), the AWS SDK taken from the runtime, exceljs
- * shipped beside the bundle (see FUNCTION_BUNDLING), a log group of its own with a retention, and a role of
+ * source maps only when asked for, see SOURCE_MAPS_CONTEXT), the locked AWS SDK inside it, exceljs
+ * shipped beside it (see FUNCTION_BUNDLING), a log group of its own with a retention, and a role of
  * its own that starts with nothing but the right to write that log group.
  */
 import path from 'node:path';
@@ -43,14 +43,21 @@ export const FUNCTION_BUNDLING = {
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_BANNER,
   /**
-   * Left out of the bundle. The nodejs22.x runtime ships the AWS SDK v3, patched by AWS: leaving it out
-   * keeps bundles small (loading it from the runtime is, though, most of what is left of a cold import:
-   * docs/PERFORMANCE.md). exceljs (1.1 MB, more than the rest of a bundle) is needed only to write a
-   * workbook and loaded then (shared/workbook/exceljs.ts), but Node parses a whole bundle at every cold
-   * start, used or not: so it is not in the bundle but beside it, in the asset's `node_modules`, where
-   * SHIP_EXCELJS_SCRIPT puts it for each bundle that imports it.
+   * Left out of the bundle: exceljs only. The AWS SDK v3 is bundled, though the nodejs22.x runtime ships
+   * one, as AWS advises for Node.js functions: a cold import of the runtime's SDK (CommonJS loaded into an
+   * ES module: format detection, export lexing, two compilations) was most of what was left of a cold start,
+   * and esbuild's tree-shaken ES module build of it is about half that (docs/PERFORMANCE.md); and the
+   * functions run the SDK version package-lock.json pins, the one the tests ran, not whatever the runtime
+   * has that day. The price: SDK fixes reach the functions only through our lock file (`npm audit`, an
+   * update, a deploy), no longer by AWS patching the runtime. Packages the code loads on first use
+   * (`require('@aws-sdk/client-ses')`, `import('@aws-sdk/s3-presigned-post')`…) are bundled as modules
+   * run on that first call: parsed with the bundle, at no measurable cost.
+   * exceljs (1.1 MB, more than the rest of a bundle) is needed only to write a workbook and loaded then
+   * (shared/workbook/exceljs.ts), but Node parses a whole bundle at every cold start, used or not: so it is
+   * not in the bundle but beside it, in the asset's `node_modules`, where SHIP_EXCELJS_SCRIPT puts it for
+   * each bundle that imports it.
    */
-  externalModules: ['@aws-sdk/*', 'exceljs'],
+  externalModules: ['exceljs'],
 } as const;
 
 /** A path as one word of the `bash -c` command CDK runs for a hook. */

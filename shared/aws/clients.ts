@@ -5,8 +5,8 @@
  *
  * Each client is built the first time it is used, not with the others: a process-upload cold start never
  * sends mail, and the token secret is read at most once per process (never when it is given as a value).
- * The SES and Secrets Manager packages are loaded then too (sesPackage, secretsManagerPackage): importing
- * each costs a cold start tens of milliseconds (docs/PERFORMANCE.md).
+ * The SES and Secrets Manager packages are run then too (sesPackage, secretsManagerPackage): running each
+ * costs a cold start tens of milliseconds (docs/PERFORMANCE.md).
  */
 import { createRequire } from 'node:module';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -26,20 +26,22 @@ export interface AwsClients {
 
 /**
  * `require` rather than `import()`: a client stays a plain property, built synchronously on first use.
- * Both packages are CommonJS (their `main`), in node_modules as in the Lambda runtime, so every module that
- * loads them through these functions shares one instance; none imports their values statically (a bundle
- * would then carry a second copy).
+ * A direct `require('…')` naming the package, so that esbuild bundles it with the rest of the locked SDK
+ * (FUNCTION_BUNDLING in infra/constructs/intake-function.ts) as a module parsed with the bundle but run
+ * only on the first call; a `require` made by `createRequire` would be left to Node at run time, which on
+ * Lambda finds the runtime's own, unpinned SDK. In a bundle `require` is esbuild's; run from the sources
+ * under tsx, an ES module has none, and Node's is made for it.
  */
-const requireSdkPackage = createRequire(import.meta.url);
+const requireFromSources = createRequire(import.meta.url);
 
 /** `@aws-sdk/client-ses`, loaded on first call. */
 export function sesPackage(): typeof import('@aws-sdk/client-ses') {
-  return requireSdkPackage('@aws-sdk/client-ses');
+  return typeof require === 'function' ? require('@aws-sdk/client-ses') : requireFromSources('@aws-sdk/client-ses');
 }
 
 /** `@aws-sdk/client-secrets-manager`, loaded on first call. */
 export function secretsManagerPackage(): typeof import('@aws-sdk/client-secrets-manager') {
-  return requireSdkPackage('@aws-sdk/client-secrets-manager');
+  return typeof require === 'function' ? require('@aws-sdk/client-secrets-manager') : requireFromSources('@aws-sdk/client-secrets-manager');
 }
 
 export interface ClientOptions {

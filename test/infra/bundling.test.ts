@@ -1,7 +1,9 @@
 /**
  * One real synthesis with bundling: esbuild turns each handler into the ESM file Lambda runs, offline, and
- * that file loads on Node with only the AWS SDK coming from outside (as on the nodejs22.x runtime) and
- * exceljs from the asset's own node_modules, where the construct ships it beside the bundle. Then
+ * that file loads on Node with nothing from outside but Node's builtins and exceljs from the asset's own
+ * node_modules, where the construct ships it beside the bundle: the AWS SDK is in the bundle, the version
+ * package-lock.json pins. The assets are written outside the repository, so that nothing resolves from its
+ * node_modules (on Lambda the runtime's own SDK would stand in for a missing one, silently). Then
  * the bundles run as deployed: each in a child process started the way the Lambda runtime starts it (the
  * template's handler, memory and environment), fed events of the real shapes (API Gateway HTTP API
  * payload 2.0, S3 notifications inside SQS messages) and wired to the embedded emulators.
@@ -9,8 +11,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -49,11 +54,9 @@ let assemblyDir: string;
 let resources: Record<string, TemplateResource>;
 
 beforeAll(() => {
-  // Inside the repository (cdk.out is ignored by git) so that the bundle's external `@aws-sdk/*`
-  // imports resolve from node_modules when the test loads it, as they resolve from the runtime on Lambda.
-  const parent = path.join(REPO_ROOT, 'cdk.out');
-  mkdirSync(parent, { recursive: true });
-  const outdir = mkdtempSync(path.join(parent, 'bundling-test-'));
+  // Outside the repository: a bundle that still needed a package (an `@aws-sdk/*` one, say) would find it
+  // in the repository's node_modules here, and the runtime's copy on Lambda.
+  const outdir = mkdtempSync(path.join(tmpdir(), 'motcua-bundling-test-'));
   const built = buildIntakeStack({ bundle: true, outdir });
   stack = built.stack;
   const assembly = built.app.synth();
@@ -112,29 +115,36 @@ describe.each(['apiFunction', 'processUploadFunction'] as const)('the %s bundle'
     expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
   });
 
-  it('leaves the AWS SDK to the runtime and exceljs to a dynamic import, and bundles everything else', () => {
+  it('bundles the AWS SDK and everything else: only Node builtins, `module` and a dynamic exceljs are left to load', () => {
     const code = readFileSync(path.join(bundleDirOf(name), 'index.mjs'), 'utf8');
     const importStatement = /\bimport\s*(?:[\w$]+|\*\s*as\s*[\w$]+|\{[^}]*\})\s*from\s*"([\w@/.:-]+)"/g;
     const imports = [...code.matchAll(importStatement)].map((match) => match[1] ?? '');
     expect(imports.length).toBeGreaterThan(0);
-    for (const specifier of imports) {
-      expect(specifier, specifier).toMatch(/^(@aws-sdk\/|node:|module$|[a-z_]+$)/);
-      // Loaded at import time would mean parsed and run at every cold start.
-      expect(specifier).not.toBe('exceljs');
+    // `module` is the banner's (createRequire); exceljs at import time would be parsed and run at every cold start.
+    for (const specifier of imports) expect(specifier, specifier).toMatch(/^(node:[\w/]+|module)$/);
+    const dynamicImports = [...code.matchAll(/\bimport\("([\w@/.:-]+)"\)/g)].map((match) => match[1] ?? '');
+    expect(dynamicImports).toContain('exceljs');
+    for (const specifier of dynamicImports) expect(specifier, specifier).toMatch(/^(node:[\w/]+|exceljs)$/);
+    // In the bundle, at the versions package-lock.json pins (each client's package.json is bundled for its user agent).
+    for (const client of ['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']) {
+      // `includes`, not `toContain`: a failure would print the whole bundle.
+      expect(code.includes(`name:"${client}",version:"${lockedVersion(client)}"`), client).toBe(true);
     }
-    expect(imports.some((specifier) => specifier.startsWith('@aws-sdk/'))).toBe(true);
-    // Not bundled: the SDK's own sources would carry its user-agent package name.
-    expect(code).not.toMatch(/"@aws-sdk\/middleware-user-agent"/);
-    // exceljs is imported on first use only, and its code is not in the bundle.
-    const dynamicPackageImports = [...code.matchAll(/\bimport\("([\w@/.-]+)"\)/g)].map((match) => match[1]);
-    expect(dynamicPackageImports).toContain('exceljs');
     expect(code).not.toContain(EXCELJS_CODE_MARKER);
+  });
+
+  it('carries the SES and Secrets Manager clients, which it loads on first use, at the locked versions', () => {
+    const code = readFileSync(path.join(bundleDirOf(name), 'index.mjs'), 'utf8');
+    for (const client of ['@aws-sdk/client-ses', '@aws-sdk/client-secrets-manager']) {
+      // `includes`, not `toContain`: a failure would print the whole bundle.
+      expect(code.includes(`name:"${client}",version:"${lockedVersion(client)}"`), client).toBe(true);
+    }
   });
 
   it('loads on Node and exports the Lambda handler', () => {
     const url = pathToFileURL(path.join(bundleDirOf(name), 'index.mjs')).href;
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(url)}); console.log(typeof m.handler);`], {
-      cwd: REPO_ROOT,
+      cwd: bundleDirOf(name),
       env: {
         PATH: process.env.PATH,
         AWS_REGION: 'ap-southeast-1',
@@ -167,7 +177,7 @@ describe.each([
     const manifest = JSON.parse(readFileSync(path.join(shipped, 'package.json'), 'utf8')) as { version: string; main: string };
     expect(manifest.version).toBe(lockedVersion('exceljs'));
     expect(readFileSync(path.join(shipped, manifest.main), 'utf8')).toContain(EXCELJS_CODE_MARKER);
-    // From the bundle, `exceljs` is the shipped copy, not the repository's (the asset sits inside the repository here).
+    // From the bundle, `exceljs` is the shipped copy.
     expect(createRequire(path.join(dir, 'index.mjs')).resolve('exceljs')).toBe(path.join(shipped, manifest.main));
     // The bundle's own `import('exceljs')` from an ESM module in the asset directory, as on Lambda.
     const output = execFileSync(
@@ -196,6 +206,7 @@ const RUNTIME_SCRIPT = fileURLToPath(new URL('./fixtures/lambda-runtime.mjs', im
 /** Deployed variables whose values reference the stack's resources: the emulators stand in for those. */
 const RESOURCE_VARIABLES: readonly string[] = ['TABLE_NAME', 'BUCKET_NAME', 'TOKEN_SECRET_ARN'];
 const API_ID = 'a1b2c3d4e5';
+const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:123456789012:secret:motcua-token-secret-AbCdEf`;
 const API_DOMAIN = `${API_ID}.execute-api.${REGION}.amazonaws.com`;
 /** Vĩnh Thạnh, the district of the accepted sample. */
 const SAMPLE_UNIT = '546';
@@ -234,7 +245,7 @@ interface ExecutionEnvironment {
  * options), the runtime's reserved ones, and the emulators in place of the stack's resources. Built
  * from nothing, so no AWS profile, key or region of the developer's shell reaches the child.
  */
-function lambdaEnvironment(name: FunctionName, emulators: LocalStack): Record<string, string> {
+function lambdaEnvironment(name: FunctionName, emulators: LocalStack, overrides: Record<string, string | undefined> = {}): Record<string, string> {
   const { Handler, MemorySize, Environment } = functionResource(name).Properties;
   const settings: Record<string, string> = {};
   for (const [key, value] of Object.entries(Environment?.Variables ?? {})) {
@@ -242,7 +253,7 @@ function lambdaEnvironment(name: FunctionName, emulators: LocalStack): Record<st
     else if (!RESOURCE_VARIABLES.includes(key)) throw new Error(`${name}: no local stand-in for ${key}`);
   }
   const functionName = `${stack.stackName}-${name}`;
-  return {
+  const environment: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     LAMBDA_TASK_ROOT: bundleDirOf(name),
     _HANDLER: Handler ?? '',
@@ -272,14 +283,24 @@ function lambdaEnvironment(name: FunctionName, emulators: LocalStack): Record<st
     // Node 20 here, 22 on Lambda: the SDK's end-of-support notice would only be noise.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
+  // An override of `undefined` removes the variable (TOKEN_SECRET, so that the function reads TOKEN_SECRET_ARN).
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete environment[key];
+    else environment[key] = value;
+  }
+  return environment;
 }
 
 /** Starts the function's bundle in a child process and waits for its cold start (top-level await included). */
-async function startExecutionEnvironment(name: FunctionName, emulators: LocalStack): Promise<ExecutionEnvironment> {
+async function startExecutionEnvironment(
+  name: FunctionName,
+  emulators: LocalStack,
+  overrides: Record<string, string | undefined> = {},
+): Promise<ExecutionEnvironment> {
   const timeoutMs = (functionResource(name).Properties.Timeout ?? 3) * 1000;
   const child: ChildProcess = spawn(process.execPath, [RUNTIME_SCRIPT], {
     cwd: bundleDirOf(name),
-    env: lambdaEnvironment(name, emulators),
+    env: lambdaEnvironment(name, emulators, overrides),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const exited = once(child, 'exit');
@@ -466,13 +487,17 @@ describe('the bundles at work: Lambda events against the emulators', () => {
     return environment;
   }
 
-  async function callApi(method: 'GET' | 'POST', pathname: string, init: { token?: string; json?: unknown; base64?: boolean } = {}): Promise<ApiAnswer> {
+  async function callApi(
+    method: 'GET' | 'POST',
+    pathname: string,
+    init: { token?: string; json?: unknown; base64?: boolean; environment?: ExecutionEnvironment } = {},
+  ): Promise<ApiAnswer> {
     const event = httpApiEvent(method, pathname, {
       ...(init.token === undefined ? {} : { headers: { authorization: `Bearer ${init.token}` } }),
       ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
       ...(init.base64 === undefined ? {} : { base64: init.base64 }),
     });
-    const result = (await started(apiFunction).invoke(event)) as { statusCode: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
+    const result = (await started(init.environment ?? apiFunction).invoke(event)) as { statusCode: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
     const text = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64').toString('utf8') : (result.body ?? '');
     return { statusCode: result.statusCode, headers: result.headers ?? {}, body: text ? JSON.parse(text) : undefined };
   }
@@ -482,6 +507,36 @@ describe('the bundles at work: Lambda events against the emulators', () => {
     if (answer.statusCode !== 201) throw new Error(`POST /api/uploads answered ${answer.statusCode}: ${JSON.stringify(answer.body)}`);
     return answer.body as PresignedPost;
   }
+
+  it('api: reads the token secret from Secrets Manager, as on AWS, with the client its bundle carries', async () => {
+    // A stand-in for Secrets Manager (JSON over HTTP): the bundle's own client must find nothing else to load.
+    const targets: string[] = [];
+    const secretsManager = createServer((request, response) => {
+      targets.push(String(request.headers['x-amz-target']));
+      request.resume().on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end(JSON.stringify({ ARN: SECRET_ARN, Name: 'motcua-token-secret', SecretString: emulators.tokenSecret }));
+      });
+    });
+    secretsManager.listen(0, '127.0.0.1');
+    await once(secretsManager, 'listening');
+    const address = secretsManager.address() as AddressInfo;
+    const withSecretsManager = await startExecutionEnvironment('apiFunction', emulators, {
+      TOKEN_SECRET: undefined,
+      TOKEN_SECRET_ARN: SECRET_ARN,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${address.port}`,
+    });
+    try {
+      const token = tokenOf(emulators.inviteLink(SAMPLE_UNIT));
+      const answer = await callApi('GET', '/api/uploads', { token, environment: withSecretsManager });
+      expect(answer.statusCode, withSecretsManager.output()).toBe(200);
+      expect(answer.body).toMatchObject({ unit: { code: SAMPLE_UNIT } });
+      expect(targets).toEqual(['secretsmanager.GetSecretValue']);
+    } finally {
+      await withSecretsManager.stop();
+      secretsManager.close();
+    }
+  });
 
   it('the HTTP API integration sends payload format 2.0, the shape of the events below', () => {
     expect(resourcesOfType('AWS::ApiGatewayV2::Integration').map((integration) => integration.Properties.PayloadFormatVersion)).toEqual(['2.0']);
