@@ -17,6 +17,7 @@ import {
   SIGN_IN_LINK_TTL_MS,
   signInUrl,
 } from './session.js';
+import { MESSAGES } from '../messages.js';
 
 export interface SignInDeps {
   settings: AdminSettings;
@@ -33,7 +34,7 @@ export async function createSignInLink(
 ): Promise<{ url: string; expiresAt: Date }> {
   const address = normalizeEmail(email);
   if (!isCentreEmail(deps.settings, address)) {
-    throw new InputError('Địa chỉ thư này không có trong danh sách cán bộ Trung tâm được phép đăng nhập (CENTRE_EMAILS).');
+    throw new InputError(MESSAGES.CENTRE_EMAIL_NOT_ALLOWED);
   }
   const nonce = newSignInNonce();
   const expiresAt = new Date(deps.now().getTime() + SIGN_IN_LINK_TTL_MS);

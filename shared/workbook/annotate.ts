@@ -7,6 +7,7 @@
  * `readWorkbook` would read it, so annotating costs what validating did, whatever the file claims.
  */
 import type ExcelJS from 'exceljs';
+import { MESSAGES } from '../messages.js';
 import type { Issue, IssueColumn, Severity, TableLocation, Verdict } from '../verdict.js';
 import { parseUpload, type ReadLimits, resolveReadLimits } from './read.js';
 import { loadExcelJs } from './exceljs.js';
@@ -21,8 +22,8 @@ export const NOTE_HEADING = 'Kết quả kiểm tra danh sách:';
 
 /** Excel's own "Bad" and "Neutral" cell styles, which clerks already know. */
 export const SEVERITY_STYLE = {
-  error: { fill: 'FFFFC7CE', font: 'FF9C0006', label: 'Lỗi' },
-  warning: { fill: 'FFFFEB9C', font: 'FF9C5700', label: 'Cảnh báo' },
+  error: { fill: 'FFFFC7CE', font: 'FF9C0006', label: MESSAGES.SEVERITY_ERROR },
+  warning: { fill: 'FFFFEB9C', font: 'FF9C5700', label: MESSAGES.SEVERITY_WARNING },
 } as const satisfies Record<Severity, { fill: string; font: string; label: string }>;
 
 /** Each form's columns as its header names them: what the "Lỗi" sheet says instead of a code. */
