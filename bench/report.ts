@@ -290,6 +290,13 @@ try {
         const list = officialsByVersion.get(str(item, 'pk')) ?? [];
         list.push({ idHash: str(item, 'idHash'), workUnitCode: str(item, 'workUnitCode') });
         officialsByVersion.set(str(item, 'pk'), list);
+      } else if (item.type === 'roster-chunk') {
+        // Many officials to an item (shared/store/store.ts): the receipt and the ID hashes, in the same order.
+        const list = officialsByVersion.get(str(item, 'pk')) ?? [];
+        const receipt = JSON.parse(str(item, 'receipt')) as { workUnitCode: string }[];
+        const idHashes = JSON.parse(str(item, 'idHashes')) as string[];
+        for (const [index, entry] of receipt.entries()) list.push({ idHash: idHashes[index] ?? '', workUnitCode: entry.workUnitCode });
+        officialsByVersion.set(str(item, 'pk'), list);
       } else if (item.type === 'grant') {
         grantList.push({ idHash: str(item, 'idHash'), grantedAt: str(item, 'grantedAt'), recordedAt: str(item, 'recordedAt') });
       } else if (item.type === 'results-pointer') {

@@ -1,8 +1,9 @@
 /**
- * Rows of roster versions no pointer leads to, found from the unit's version markers (one Query on the
- * unit's partition, never a Scan) and deleted. A crash can leave such rows behind at several points: after
- * some rows of a version that then lost to a newer one, or when a newer object of the same upload took over
- * before the older one's retry could clean up after itself.
+ * Rows of roster versions no pointer leads to (their chunks of officials, or older one-per-official items),
+ * found from the unit's version markers (one Query on the unit's partition, never a Scan) and deleted. A
+ * crash can leave such rows behind at several points: after some chunks of a version that then lost to a
+ * newer one, or when a newer object of the same upload took over before the older one's retry could clean
+ * up after itself.
  */
 import { safeError, type KeyedLog } from '../logger.js';
 import type { RosterPointer, UploadRecord, VersionMarker } from '../store/types.js';
@@ -41,8 +42,8 @@ export async function deleteObsoleteVersions(
     const upload = newer && version.uploadId ? await deps.store.getUpload(version.uploadId) : undefined;
     if (!isObsoleteVersion(version, pointer, upload)) continue;
     try {
-      const rows = await deps.store.deleteRosterVersion(unit, version.versionId);
-      log.info('obsolete roster version deleted', { versionId: version.versionId, rows });
+      const items = await deps.store.deleteRosterVersion(unit, version.versionId);
+      log.info('obsolete roster version deleted', { versionId: version.versionId, items });
       deleted.push(version.versionId);
     } catch (error) {
       // Housekeeping: the marker stays, so the next flip of this unit or the next start finds it again.

@@ -267,7 +267,7 @@ async function flipRoster(
   for (const versionId of obsolete) {
     try {
       const deleted = await deps.store.deleteRosterVersion(input.unit, versionId);
-      if (deleted > 0) log.info('obsolete roster version deleted', { versionId, rows: deleted });
+      if (deleted > 0) log.info('obsolete roster version deleted', { versionId, items: deleted });
     } catch (error) {
       log.warn('could not delete an obsolete roster version', { versionId, ...safeError(error) });
     }

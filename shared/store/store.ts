@@ -5,7 +5,8 @@
  * | item                 | pk                          | sk            | gsi1pk / gsi1sk                 | gsi2pk / gsi2sk                |
  * | -------------------- | --------------------------- | ------------- | ------------------------------- | ------------------------------ |
  * | upload               | `UPLOAD#<uploadId>`         | `UPLOAD`      | –                               | `UPLOADS#<unit>` / `<createdAt>#<uploadId>` |
- * | roster version row   | `ROSTER#<unit>#<versionId>` | `ROW#<row>`   | – (rows written before issue 10 carry `PERSON#<idHash>` / `<unit>#<versionId>`) | – |
+ * | roster version chunk | `ROSTER#<unit>#<versionId>` | `CHUNK#<n, 5 digits>` | –                    | –                              |
+ * | roster version row (before chunks) | `ROSTER#<unit>#<versionId>` | `ROW#<row>` | – (rows written before issue 10 carry `PERSON#<idHash>` / `<unit>#<versionId>`) | – |
  * | current roster       | `UNIT#<unit>`               | `ROSTER`      | –                               | `ROSTERS` / `<unit>`           |
  * | link record          | `UNIT#<unit>`               | `LINKS#<form>` | –                              | `LINKS` / `<unit>#<form>`      |
  * | link revocation      | `UNIT#<unit>`               | `LINKS`       | –                               | `REVOCATIONS` / `<unit>`       |
@@ -15,9 +16,11 @@
  *   upload" (404); a unit's uploads are listed newest first from gsi2. Issues are kept as gzipped JSON in the
  *   item (they repeat the same messages, so they shrink ~10×), or beside the upload in S3 when even that
  *   passes ~300 KB (items max out at 400 KB).
- * - A roster *version* is written in full (one item per official, keyed by the Excel row) before the unit's
- *   *pointer* is flipped to it. Readers follow the pointer, so a half-written version is invisible, and a
- *   retry rewrites the same keys and flips. The flip is conditional on the new version being newer; rows of
+ * - A roster *version* is written in full before the unit's *pointer* is flipped to it. Its officials are
+ *   packed many to an item (*chunks*, see `packRosterChunks`): a 20,000-row roster is 200 items, not
+ *   20,000, which is what a large upload's write time and write units were spent on. Versions written one
+ *   item per official before are still read (both shapes in the same Query) and deleted. Readers follow
+ *   the pointer, so a half-written version is invisible, and a retry rewrites the same keys and flips. The flip is conditional on the new version being newer; rows of
  *   a version that lost (or of the one it replaced) are deleted afterwards, as housekeeping that also keeps
  *   personal data no longer than needed. The pointer remembers the version it replaced
  *   (`previousVersionId`), so that deletion survives a crash right after the flip: the retry finds its
@@ -30,8 +33,8 @@
  * - Idempotency of processing needs no extra table: the upload item remembers the order key of the object
  *   it processed and its status; a duplicate of a finished object is recognized and dropped, a retry of an
  *   unfinished one runs again over idempotent writes (same keys, same values).
- * - Officials are matched across units in memory, from every current version's rows projected to the keyed
- *   ID hash and the name (O(units) Queries, never one per row). Nothing queries gsi1 any more, so new rows
+ * - Officials are matched across units in memory, from every current version's items projected to the keyed
+ *   ID hashes and the names (O(units) Queries, never one per row). Nothing queries gsi1 any more, so new rows
  *   no longer carry its keys (two index writes saved per row); the index itself stays in the table until
  *   a migration removes it.
  *   ID and phone numbers sit in clear only in row attributes (encrypted at rest by DynamoDB), never in keys.
@@ -56,7 +59,7 @@ import { UPLOAD_FORMS } from '../tokens.js';
 import type { Issue } from '../verdict.js';
 import { batchWrite, mapWithConcurrency, type WriteRequest } from './batch.js';
 import { flipPointer } from './pointer.js';
-import { dynamoCall as call, queryItems, type TableAccess } from './query.js';
+import { dynamoCall as call, parseItem, queryItems, type TableAccess } from './query.js';
 import { GSI2 } from './table.js';
 import {
   type BeginOutcome,
@@ -120,7 +123,7 @@ const key = {
   linkRecord: (unit: string, form: string) => ({ pk: `UNIT#${unit}`, sk: `LINKS#${form}` }),
   linkRecords: 'LINKS',
   version: (unit: string, versionId: string) => `ROSTER#${unit}#${versionId}`,
-  row: (row: number) => `ROW#${String(row).padStart(7, '0')}`,
+  chunk: (index: number) => `CHUNK#${String(index).padStart(5, '0')}`,
 } as const;
 
 /** The order key of an S3 object event: event time, then the sequencer right-padded with zeros (AWS's rule). */
@@ -146,6 +149,107 @@ export type Store = ReturnType<typeof createStore>;
 /** A row of a clerk's receipt, as the store reads it back (parsed on the way out as on the way in). */
 const receiptRowItem = z.object({ row: z.number().int().default(0), name: z.string(), workUnitCode: z.string() });
 export type ReceiptRow = z.infer<typeof receiptRowItem>;
+
+/**
+ * A chunk keeps its officials in three JSON arrays of the same length and order, one attribute each, so that
+ * a Query projects only what its reader needs: `receipt` (row, name, work unit: a clerk's receipt), plus
+ * `idHashes` for cross-unit matching, plus `personal` (ID and phone numbers, `sharedWith`) only for readers
+ * of the whole roster. JSON strings rather than DynamoDB lists of maps: one attribute value for the SDK to
+ * marshal and for DynamoDB (dynalite) to validate per chunk, instead of ~8 per official; the item size, and
+ * so the write units, is about the same.
+ */
+const CHUNK_ATTRIBUTES = { receipt: 'receipt', idHashes: 'idHashes', personal: 'personal' } as const;
+const personalEntry = z.object({ idNumber: z.string(), phone: z.string(), sharedWith: z.array(z.string()) });
+const receiptEntries = z.array(z.object({ row: z.number().int(), name: z.string(), workUnitCode: z.string() }));
+const idHashEntries = z.array(z.string());
+const personalEntries = z.array(personalEntry);
+
+/**
+ * At most this many officials to a chunk: ~20 KB (an official is ~200 bytes), so a 20,000-row roster is 200
+ * items, 8 BatchWriteItem requests written side by side instead of 800, and an item costs the write units of
+ * its bytes (20 for 100 officials, where one item each cost at least 100).
+ */
+export const CHUNK_MAX_OFFICIALS = 100;
+/** And at most this many bytes of JSON: DynamoDB's item limit is 400 KB, keys and attribute names included. */
+export const CHUNK_MAX_BYTES = 300_000;
+
+export interface RosterChunk {
+  officialCount: number;
+  receipt: string;
+  idHashes: string;
+  personal: string;
+}
+
+/**
+ * `officials` cut into chunks, in the order given, of at most `maxOfficials` officials and `maxBytes` bytes of
+ * JSON (an official larger than that alone gets a chunk of its own). Deterministic, so a retry rewrites the
+ * same items with the same values.
+ */
+export function packRosterChunks(
+  officials: readonly OfficialInput[],
+  maxOfficials = CHUNK_MAX_OFFICIALS,
+  maxBytes = CHUNK_MAX_BYTES,
+): RosterChunk[] {
+  const chunks: RosterChunk[] = [];
+  let receipt: string[] = [];
+  let idHashes: string[] = [];
+  let personal: string[] = [];
+  let bytes = 0;
+  const close = () => {
+    if (receipt.length === 0) return;
+    chunks.push({ officialCount: receipt.length, receipt: `[${receipt.join(',')}]`, idHashes: `[${idHashes.join(',')}]`, personal: `[${personal.join(',')}]` });
+    receipt = [];
+    idHashes = [];
+    personal = [];
+    bytes = 0;
+  };
+  for (const official of officials) {
+    const parts = [
+      JSON.stringify({ row: official.row, name: official.name, workUnitCode: official.workUnitCode }),
+      JSON.stringify(official.idHash),
+      JSON.stringify({ idNumber: official.idNumber, phone: official.phone, sharedWith: official.sharedWith }),
+    ] as const;
+    // Each part plus its comma; the brackets of the three arrays.
+    const size = parts.reduce((sum, part) => sum + Buffer.byteLength(part) + 1, 0);
+    if (receipt.length >= maxOfficials || (receipt.length > 0 && bytes + size + 6 > maxBytes)) close();
+    receipt.push(parts[0]);
+    idHashes.push(parts[1]);
+    personal.push(parts[2]);
+    bytes += size;
+  }
+  close();
+  return chunks;
+}
+
+/** One JSON attribute of a chunk, checked against `schema` (a malformed chunk is a dependency failure, not a crash later). */
+function chunkPart<T>(item: Record<string, unknown>, name: string, schema: z.ZodType<T[]>): T[] {
+  const text = item[name];
+  if (typeof text !== 'string') throw new DependencyError(`DynamoDB roster chunk without ${name}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new DependencyError(`DynamoDB roster chunk with malformed ${name}`, { cause: error });
+  }
+  return parseItem(schema, parsed);
+}
+
+/** The receipt entries of a chunk, with each one's ID hash (what matching reads: never an ID or phone number). */
+function chunkPeople(item: Record<string, unknown>): { receipt: z.infer<typeof receiptEntries>; idHashes: string[] } {
+  const receipt = chunkPart(item, CHUNK_ATTRIBUTES.receipt, receiptEntries);
+  const idHashes = chunkPart(item, CHUNK_ATTRIBUTES.idHashes, idHashEntries);
+  if (idHashes.length !== receipt.length) throw new DependencyError('DynamoDB roster chunk with arrays of different lengths');
+  return { receipt, idHashes };
+}
+
+const isChunk = (item: Record<string, unknown>): boolean => typeof item.sk === 'string' && item.sk.startsWith('CHUNK#');
+
+/** One entry per row, in row order: a version half-written one item per official and rewritten in chunks lists each row once. */
+function byRow<T extends { row: number }>(entries: readonly T[]): T[] {
+  const rows = new Map<number, T>();
+  for (const entry of entries) if (!rows.has(entry.row)) rows.set(entry.row, entry);
+  return [...rows.values()].sort((a, b) => a.row - b.row);
+}
 
 export function createStore(options: StoreOptions) {
   const { doc, tableName: TableName, overflow } = options;
@@ -230,12 +334,26 @@ export function createStore(options: StoreOptions) {
     return result.Item ? toPointer(result.Item as Item) : undefined;
   }
 
+  function officialsOfChunk(unit: string, versionId: string, item: Item): Official[] {
+    const { receipt, idHashes } = chunkPeople(item);
+    const personal = chunkPart(item, CHUNK_ATTRIBUTES.personal, personalEntries);
+    if (personal.length !== receipt.length) throw new DependencyError('DynamoDB roster chunk with arrays of different lengths');
+    return receipt.map((entry, index) => ({
+      unit,
+      versionId,
+      ...entry,
+      idHash: idHashes[index] ?? '',
+      ...(personal[index] ?? { idNumber: '', phone: '', sharedWith: [] }),
+    }));
+  }
+
+  /** A version's officials, from its chunks and from items written one per official before chunks. */
   async function listVersionOfficials(unit: string, versionId: string): Promise<Official[]> {
     const items = await queryAll({
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': key.version(unit, versionId) },
     });
-    return items.map(toOfficial);
+    return byRow(items.flatMap((item) => (isChunk(item) ? officialsOfChunk(unit, versionId, item) : [toOfficial(item)])));
   }
 
   async function listRosterPointers(): Promise<RosterPointer[]> {
@@ -253,11 +371,15 @@ export function createStore(options: StoreOptions) {
       const items = await queryAll({
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': key.version(unit, versionId) },
-        // `name` is a reserved word in expressions.
-        ProjectionExpression: 'idHash, #name',
+        // A chunk's receipt and ID hashes, or an older item's own two attributes (`name` is a reserved word).
+        ProjectionExpression: `sk, idHash, #name, ${CHUNK_ATTRIBUTES.receipt}, ${CHUNK_ATTRIBUTES.idHashes}`,
         ExpressionAttributeNames: { '#name': 'name' },
       });
-      return items.map((item) => ({ unit, idHash: str(item, 'idHash'), name: str(item, 'name') }));
+      return items.flatMap((item) => {
+        if (!isChunk(item)) return [{ unit, idHash: str(item, 'idHash'), name: str(item, 'name') }];
+        const { receipt, idHashes } = chunkPeople(item);
+        return receipt.map((entry, index) => ({ unit, idHash: idHashes[index] ?? '', name: entry.name }));
+      });
     });
     return rosters.flat();
   }
@@ -457,8 +579,9 @@ export function createStore(options: StoreOptions) {
 
     // ── Roster versions ────────────────────────────────────────────────────────────────────────────────
     /**
-     * Writes every row of a version; idempotent (same keys, same values), so a retry simply rewrites. The
-     * version's marker goes first, on its own, so no row can exist without it.
+     * Writes every official of a version, packed in chunks (`packRosterChunks`); idempotent (same keys, same
+     * values), so a retry simply rewrites. The version's marker goes first, on its own, so no chunk can exist
+     * without it.
      */
     async writeRosterVersion(
       unit: string,
@@ -475,28 +598,28 @@ export function createStore(options: StoreOptions) {
         ),
       );
       const pk = key.version(unit, versionId);
-      const requests: WriteRequest[] = officials.map((official) => ({
+      const requests: WriteRequest[] = packRosterChunks(officials).map((chunk, index) => ({
         PutRequest: {
           Item: {
             pk,
-            sk: key.row(official.row),
-            type: 'official',
+            sk: key.chunk(index),
+            type: 'roster-chunk',
             unit,
             versionId,
-            row: official.row,
-            name: official.name,
-            workUnitCode: official.workUnitCode,
-            idNumber: official.idNumber,
-            phone: official.phone,
-            idHash: official.idHash,
-            sharedWith: official.sharedWith,
+            officialCount: chunk.officialCount,
+            [CHUNK_ATTRIBUTES.receipt]: chunk.receipt,
+            [CHUNK_ATTRIBUTES.idHashes]: chunk.idHashes,
+            [CHUNK_ATTRIBUTES.personal]: chunk.personal,
           },
         },
       }));
       await batchWrite(doc, TableName, requests);
     },
 
-    /** Deletes the rows of a version nobody points at (a superseded or a losing one). */
+    /**
+     * Deletes the items of a version nobody points at (a superseded or a losing one), chunks and older
+     * one-per-official items alike; returns how many items were deleted.
+     */
     async deleteRosterVersion(unit: string, versionId: string): Promise<number> {
       const items = await queryAll({
         KeyConditionExpression: 'pk = :pk',
@@ -508,7 +631,7 @@ export function createStore(options: StoreOptions) {
         TableName,
         items.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
       );
-      // Last, once every row is gone: until then the marker keeps the version findable.
+      // Last, once every item is gone: until then the marker keeps the version findable.
       await call('DeleteItem version marker', () => doc.send(new DeleteCommand({ TableName, Key: key.versionMarker(unit, versionId) })));
       return items.length;
     },
@@ -571,11 +694,15 @@ export function createStore(options: StoreOptions) {
       const items = await queryAll({
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': key.version(unit, versionId) },
-        // Both are DynamoDB reserved words.
+        // A chunk's receipt, or an older item's own attributes (`row` and `name` are DynamoDB reserved words).
         ExpressionAttributeNames: { '#row': 'row', '#name': 'name' },
-        ProjectionExpression: '#row, #name, workUnitCode',
+        ProjectionExpression: `sk, #row, #name, workUnitCode, ${CHUNK_ATTRIBUTES.receipt}`,
       });
-      return items.map((item) => receiptRowItem.parse(item));
+      return byRow(
+        items.flatMap((item) =>
+          isChunk(item) ? chunkPart(item, CHUNK_ATTRIBUTES.receipt, receiptEntries) : [parseItem(receiptRowItem, item)],
+        ),
+      );
     },
 
     /** The officials on the unit's current roster (none when it has no accepted roster). */
@@ -587,9 +714,10 @@ export function createStore(options: StoreOptions) {
 
     /**
      * Who every *other* unit's current roster lists, as matching needs it: the keyed ID hash and the name,
-     * never the numbers. The pointers (one Query on gsi2), then each current version's rows projected to
-     * those two attributes (one paged Query per unit, a few at a time): O(units) requests, however long the
-     * file being matched. Only pointers lead to rows, so superseded or half-written versions never count.
+     * never the numbers. The pointers (one Query on gsi2), then each current version's items projected to
+     * those (a chunk's receipt and ID hashes; one paged Query per unit, a few at a time): O(units) requests,
+     * however long the file being matched. Only pointers lead to rows, so superseded or half-written
+     * versions never count.
      */
     listOtherCurrentPersonKeys,
 

@@ -9,6 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createProcessUploadHandler } from '../../functions/process-upload/app.js';
 import { createDeps } from '../../shared/pipeline/deps.js';
 import { rosterVersionId } from '../../shared/pipeline/process-upload.js';
+import { BATCH_WRITE_MAX_ITEMS } from '../../shared/store/batch.js';
+import { CHUNK_MAX_OFFICIALS } from '../../shared/store/store.js';
 import {
   api,
   districtPeople,
@@ -127,38 +129,42 @@ describe('a crash half-way, then the retry', () => {
     );
   };
 
+  // Officials are written packed, many to an item, 25 items to a batch: only a roster longer than this takes
+  // more than one batch, and so has a point between its first rows and its last.
+  const beyondOneBatch = CHUNK_MAX_OFFICIALS * BATCH_WRITE_MAX_ITEMS + 1;
+
   it.each([
-    ['after the first batch of 25 rows', '551', 'some', (command: unknown, calls: { batches: number }) => command instanceof BatchWriteCommand && calls.batches >= 1],
-    ['between the last row and the pointer flip', '544', 'all', (command: unknown) => isFlip(command)],
-    ['after the flip, before the verdict is recorded', '548', 'flipped', (command: unknown) => isVerdict(command)],
-    ['after the flip, before the replaced version’s rows are deleted', 'so-tu-phap', 'flipped', (command: unknown) => isRowDeletion(command)],
-  ] as const)('%s: readers see one whole roster, and the retry completes the new one', async (_label, unit, progress, shouldCrash) => {
+    ['after the first batch of rows', '551', 'some', beyondOneBatch, (command: unknown, calls: { batches: number }) => command instanceof BatchWriteCommand && calls.batches >= 1],
+    ['between the last row and the pointer flip', '544', 'all', 60, (command: unknown) => isFlip(command)],
+    ['after the flip, before the verdict is recorded', '548', 'flipped', 60, (command: unknown) => isVerdict(command)],
+    ['after the flip, before the replaced version’s rows are deleted', 'so-tu-phap', 'flipped', 60, (command: unknown) => isRowDeletion(command)],
+  ] as const)('%s: readers see one whole roster, and the retry completes the new one', async (_label, unit, progress, rows, shouldCrash) => {
     const flippedBeforeCrash = progress === 'flipped';
     const old = await sendRoster(unit, 3, 30);
     await stack.current.deliver(old.event);
-    const renewed = await sendRoster(unit, 60, 31);
+    const renewed = await sendRoster(unit, rows, 31);
     const token = tokenOf(stack.current.inviteLink(unit));
 
     const { deps } = stack.current;
     await expect(crashingHandler(shouldCrash)(renewed.event)).rejects.toThrow();
     const written = (await deps.store.listVersionOfficials(unit, versionOf(renewed.uploadId, renewed.event))).length;
     if (progress === 'some') expect(written).toBeGreaterThan(0);
-    expect(written === 60).toBe(progress !== 'some');
+    expect(written === rows).toBe(progress !== 'some');
 
     // Readers see one whole roster, never a mix; the clerk sees the upload still in progress.
     expect((await deps.store.getRosterPointer(unit))?.uploadId).toBe(flippedBeforeCrash ? renewed.uploadId : old.uploadId);
-    expect(await deps.store.listCurrentOfficials(unit)).toHaveLength(flippedBeforeCrash ? 60 : 3);
+    expect(await deps.store.listCurrentOfficials(unit)).toHaveLength(flippedBeforeCrash ? rows : 3);
     const midway = await api<{ status: string }>(stack.current, `/api/uploads/${renewed.uploadId}`, { token });
     expect(midway.body.status).toBe('processing');
 
     // Redelivery (SQS or Lambda's retry) through the ordinary function repairs everything.
     await stack.current.deliver(renewed.event);
-    expect(await deps.store.getRosterPointer(unit)).toMatchObject({ uploadId: renewed.uploadId, officialCount: 60 });
-    expect(await deps.store.listCurrentOfficials(unit)).toHaveLength(60);
+    expect(await deps.store.getRosterPointer(unit)).toMatchObject({ uploadId: renewed.uploadId, officialCount: rows });
+    expect(await deps.store.listCurrentOfficials(unit)).toHaveLength(rows);
     // No row of the replaced roster is kept, whichever step the crash cut short (personal data, no longer needed).
     expect(await deps.store.listVersionOfficials(unit, versionOf(old.uploadId, old.event))).toEqual([]);
     const done = await api<{ status: string; rows: number }>(stack.current, `/api/uploads/${renewed.uploadId}`, { token });
-    expect(done.body).toMatchObject({ status: 'accepted', rows: 60 });
+    expect(done.body).toMatchObject({ status: 'accepted', rows });
   });
 
   it('a crash after the flip, then a newer roster before the retry: no row of the replaced rosters remains', async () => {

@@ -7,6 +7,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createProcessUploadHandler } from '../../functions/process-upload/app.js';
+import { BATCH_WRITE_MAX_ITEMS } from '../../shared/store/batch.js';
+import { CHUNK_MAX_OFFICIALS } from '../../shared/store/store.js';
 import {
   districtPeople,
   type Person,
@@ -90,7 +92,7 @@ const withoutBatches = (requests: Record<string, Record<string, number>>) => {
 describe('matching an accepted roster against the other units’ rosters', () => {
   const vinhThanh = districtPeople('546', 6, 60);
 
-  it('costs the same requests for 5 rows as for 150, besides one write batch per 25 rows', async () => {
+  it('costs the same requests for 5 rows as for 150, besides one write batch per 25 chunks of officials', async () => {
     expect((await roster('546', vinhThanh)).status).toMatchObject({ accepted: true, rows: 6 });
     expect((await roster('545', districtPeople('545', 4, 61))).status).toMatchObject({ accepted: true, rows: 4 });
     // Each unit's second roster, so that both see the same other rosters and each replaces a short one.
@@ -102,9 +104,10 @@ describe('matching an accepted roster against the other units’ rosters', () =>
     expect(short.status).toMatchObject({ accepted: true, rows: 5, issues: [] });
     expect(long.status).toMatchObject({ accepted: true, rows: 150, issues: [] });
 
-    // The new rows in batches of 25, then the replaced version's two rows deleted in one.
-    expect(dynamo(short.requests).BatchWriteItem).toBe(1 + 1);
-    expect(dynamo(long.requests).BatchWriteItem).toBe(Math.ceil(150 / 25) + 1);
+    // The new officials packed in chunks written 25 to a batch, then the replaced version's chunk deleted in one.
+    const batches = (rows: number) => Math.ceil(Math.ceil(rows / CHUNK_MAX_OFFICIALS) / BATCH_WRITE_MAX_ITEMS);
+    expect(dynamo(short.requests).BatchWriteItem).toBe(batches(5) + 1);
+    expect(dynamo(long.requests).BatchWriteItem).toBe(batches(150) + 1);
     expect(withoutBatches(long.requests)).toEqual(withoutBatches(short.requests));
     // Nothing asks the person index, row by row or otherwise.
     expect(Object.keys(dynamo(long.requests)).filter((command) => command.includes('gsi1'))).toEqual([]);

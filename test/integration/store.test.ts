@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { issuesKey } from '../../shared/aws/s3.js';
 import { getObjectBytes, putObject } from '../../shared/aws/s3.js';
-import { createStore, objectOrderKey } from '../../shared/store/store.js';
+import { CHUNK_MAX_OFFICIALS, createStore, objectOrderKey } from '../../shared/store/store.js';
 import type { OfficialInput } from '../../shared/store/types.js';
 import { makeIssue } from '../../shared/verdict.js';
 import { useLocalStack } from '../support/local-stack.js';
@@ -103,17 +103,18 @@ describe('the roster pointer', () => {
 });
 
 describe('roster versions', () => {
-  it('are written in full beyond one batch, read back in row order, and deleted whole', async () => {
+  it('are written in full beyond one chunk, read back in row order, and deleted whole', async () => {
     const store = stack.current.deps.store;
     const unit = freshUnit();
-    const rows = officials(60, '052089');
+    const rows = officials(CHUNK_MAX_OFFICIALS + 10, '052089');
     await store.writeRosterVersion(unit, 'v1', rows);
     // Writing again is harmless: same keys, same values (a retry after a crash).
     await store.writeRosterVersion(unit, 'v1', rows);
     const read = await store.listVersionOfficials(unit, 'v1');
     expect(read.map((o) => o.row)).toEqual(rows.map((o) => o.row));
     expect(read[0]).toMatchObject({ unit, versionId: 'v1', name: rows[0]?.name, idNumber: rows[0]?.idNumber, phone: rows[0]?.phone });
-    expect(await store.deleteRosterVersion(unit, 'v1')).toBe(60);
+    // Two items: a full chunk and the rest.
+    expect(await store.deleteRosterVersion(unit, 'v1')).toBe(2);
     expect(await store.listVersionOfficials(unit, 'v1')).toEqual([]);
   });
 

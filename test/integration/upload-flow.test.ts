@@ -174,7 +174,7 @@ describe('the table and the logs', () => {
     const { clients, tableName } = stack.current;
     const items = (await clients.doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
     const keys = items.flatMap((item) => ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((name) => String(item[name] ?? ''))).join('\n');
-    expect(items.some((item) => item.type === 'official')).toBe(true);
+    expect(items.some((item) => item.type === 'roster-chunk')).toBe(true);
     for (const value of [...SAMPLE_PERSONAL_DATA, ...generated.flatMap((p) => [p.idNumber, p.phone])]) {
       expect(keys).not.toContain(value);
     }
