@@ -17,7 +17,7 @@
  * Locally the AWS SDK clients also read `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_S3`,
  * `AWS_ENDPOINT_URL_SES` and `S3_FORCE_PATH_STYLE=true` (see `shared/aws/clients.ts`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AdminSettings, parseAdminSettings } from './admin/settings.js';
 import { ConfigError } from './errors.js';
 

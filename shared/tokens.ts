@@ -8,7 +8,7 @@
  * never be replayed as a person hash or the other way round.
  */
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError, TokenError } from './errors.js';
 import { addMonths, formatPeriod, PERIOD_PATTERN, vietnamMonth } from './vn/time.js';
 

@@ -4,7 +4,7 @@
  * the month already sent succeeds without sending; a failure is thrown, so Lambda retries and, in the end,
  * the dead-letter queue and its alarm say so.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type LambdaHandler, safeError, withLambdaContext } from '../../shared/logger.js';
 import type { ReportDeps, SendOutcome } from '../../shared/report/run.js';
 import { sendReport } from '../../shared/report/run.js';

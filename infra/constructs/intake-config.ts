@@ -27,7 +27,7 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { supportContactSchema } from '../../shared/config.js';
 import { ConfigError } from '../../shared/errors.js';
 

@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createAwsClients, destroyAwsClients, EMULATOR_CREDENTIALS, S3RVER_CREDENTIALS } from '../../shared/aws/clients.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_ROSTER_DEADLINE, loadConfig } from '../../shared/config.js';
 import { InputError } from '../../shared/errors.js';

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Logger, safeError } from '../../shared/logger.js';
 import { UPLOAD_QUEUE_MAX_RECEIVE_COUNT } from '../../shared/pipeline/processing-deadline.js';
 import { DEAD_LETTERS_DIR, DIR_MODE, EVENTS_DIR, FILE_MODE } from './data-dir.js';

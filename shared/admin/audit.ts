@@ -2,7 +2,7 @@
  * The audit trail of the dashboard: who did what, when. Entries name units, forms, periods and counts,
  * never an ID or phone number (the detail schema has no field that could hold one).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UPLOAD_ID_PATTERN } from '../pipeline/uploads.js';
 import { UPLOAD_FORMS } from '../tokens.js';
 

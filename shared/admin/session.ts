@@ -12,7 +12,7 @@
  *   can neither read it nor set the header, and SameSite=Strict already keeps the cookie off such requests.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { adminSessionKey } from '../tokens.js';
 
 export const SIGN_IN_LINK_TTL_MS = 15 * 60_000;

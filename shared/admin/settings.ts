@@ -13,7 +13,7 @@
  * The base URL is configuration, never taken from a request: a forged `Origin` or `Host` header would
  * otherwise make the centre's own mail carry a link to another site.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import { isUploaderUnit, uploaderUnits } from '../vn/units.js';
 

@@ -3,7 +3,7 @@
  * "create citizen accounts" permission (step 3 of the letter). Usually the roster export handed back with
  * "Ngày phân quyền" filled in, but any list typed by hand with an ID column and that date column works.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TableSpec } from '../workbook/find-table.js';
 
 export const GRANT_DATE_LABEL = 'Ngày phân quyền';

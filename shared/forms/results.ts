@@ -3,7 +3,7 @@
  * citizen accounts created in the month. The centre's portal statistics and a unit's own return use it;
  * the layout of the portal's download is not known, so the table is found by its labels, as a roster is.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TableSpec } from '../workbook/find-table.js';
 
 /** Header field → accepted labels (compared folded: case, diacritics, spaces, ":" "*" and "(…)" ignored). */

@@ -4,7 +4,7 @@
  * the token first and changes nothing when anything is wrong. A link sees only the uploads of its own
  * holder and form (and month, for the monthly forms): a results link never reads a roster.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { incomingKey, presignDownload, presignUpload } from '../aws/s3.js';
 import { DEFAULT_SUPPORT_CONTACT, type SupportContact } from '../config.js';
 import { NotFoundError, TokenError, UploadRefusal } from '../errors.js';

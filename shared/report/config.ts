@@ -12,7 +12,7 @@
  * The defaults work on the embedded stack, whose SES emulator accepts any address; on AWS the stack sets
  * the first two from `motcua:reportSender` and `motcua:reportRecipients`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_GRANTS_DEADLINE, DEFAULT_RESULTS_DAY } from './model.js';
 

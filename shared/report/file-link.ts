@@ -10,7 +10,7 @@
  * A token is `r1.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { reportFileLinkKey } from '../tokens.js';
 import { PERIOD_PATTERN } from '../vn/time.js';
 

@@ -20,7 +20,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AUDIT_ACTION_NAMES, type AuditAction, type AuditDetail, type AuditEntry, auditDetailSchema } from '../admin/audit.js';
 import { ConflictError } from '../errors.js';
 import { dynamoCall, parseItem, type TableAccess } from './query.js';

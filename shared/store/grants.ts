@@ -12,7 +12,7 @@
  * has hundreds to a few thousand officials).
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError } from '../errors.js';
 import { mapWithConcurrency } from './batch.js';
 import { dynamoCall, queryParsed, type TableAccess } from './query.js';

@@ -13,7 +13,7 @@
  * cache), so a revoke takes effect on the next request.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError } from '../errors.js';
 import { dynamoCall, parseItem, queryParsed, type TableAccess } from './query.js';
 import { GSI2 } from './table.js';

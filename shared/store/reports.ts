@@ -33,7 +33,7 @@
  */
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, DependencyError } from '../errors.js';
 import type { MonthTotals, RosterMembers, RosterSnapshot } from '../report/types.js';
 import { batchWrite, type WriteRequest } from './batch.js';

@@ -16,7 +16,7 @@
  * pointed version's rows (one paged Query each). Never a Scan.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { batchWrite, type WriteRequest } from './batch.js';
 import { flipPointer } from './pointer.js';
 import { dynamoCall, parseItem, queryParsed, type TableAccess } from './query.js';

@@ -53,7 +53,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, DependencyError } from '../errors.js';
 import { UPLOAD_FORMS } from '../tokens.js';
 import type { Issue } from '../verdict.js';

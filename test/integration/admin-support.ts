@@ -2,7 +2,7 @@
  * The client side of the centre's dashboard for tests: the local SES inbox, sign-in through it or through a
  * stored link, and requests carrying the session cookie and the CSRF token as the page sends them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CSRF_HEADER, SESSION_COOKIE, SIGN_IN_FRAGMENT } from '../../shared/admin/session.js';
 import { parseAdminSettings } from '../../shared/admin/settings.js';
 import { createSignInLink } from '../../shared/admin/sign-in.js';
