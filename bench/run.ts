@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { FUNCTION_BUNDLING } from '../infra/constructs/intake-function.js';
+import { FUNCTION_BUNDLING, functionEsbuildOptions } from '../infra/constructs/intake-function.js';
 import type { ChildMeasure } from './child.js';
 import type { ReportBenchResult } from './report.js';
 import { benchPeople, benchRoster } from './rows.js';
@@ -160,15 +160,7 @@ try {
         absWorkingDir: ROOT,
         entryPoints: [entry],
         outfile,
-        bundle: true,
-        platform: 'node',
-        format: FUNCTION_BUNDLING.format,
-        target: FUNCTION_BUNDLING.target,
-        minify: FUNCTION_BUNDLING.minify,
-        keepNames: FUNCTION_BUNDLING.keepNames,
-        mainFields: [...FUNCTION_BUNDLING.mainFields],
-        banner: { js: FUNCTION_BUNDLING.banner },
-        external: variant === 'runtime SDK' ? ['@aws-sdk/*', ...FUNCTION_BUNDLING.externalModules] : [...FUNCTION_BUNDLING.externalModules],
+        ...functionEsbuildOptions(variant === 'runtime SDK' ? ['@aws-sdk/*', ...FUNCTION_BUNDLING.externalModules] : undefined),
         sourcemap: sourceMap,
         sourcesContent: false,
         logLevel: 'error',

@@ -60,6 +60,34 @@ export const FUNCTION_BUNDLING = {
   externalModules: ['exceljs'],
 } as const;
 
+/**
+ * FUNCTION_BUNDLING as esbuild's own options, for what builds a function bundle outside CDK (the bench, the
+ * cold-start test): the same build CDK makes, said once.
+ */
+export function functionEsbuildOptions(external: readonly string[] = FUNCTION_BUNDLING.externalModules): {
+  bundle: true;
+  platform: 'node';
+  format: typeof FUNCTION_BUNDLING.format;
+  target: string;
+  minify: boolean;
+  keepNames: boolean;
+  mainFields: string[];
+  banner: { js: string };
+  external: string[];
+} {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: FUNCTION_BUNDLING.format,
+    target: FUNCTION_BUNDLING.target,
+    minify: FUNCTION_BUNDLING.minify,
+    keepNames: FUNCTION_BUNDLING.keepNames,
+    mainFields: [...FUNCTION_BUNDLING.mainFields],
+    banner: { js: FUNCTION_BUNDLING.banner },
+    external: [...external],
+  };
+}
+
 /** A path as one word of the `bash -c` command CDK runs for a hook. */
 function shellWord(value: string): string {
   return `'${value.replaceAll("'", "'\\''")}'`;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_BUNDLING, REPO_ROOT, SOURCE_MAPS_CONTEXT } from '../../infra/constructs/intake-function.js';
+import { FUNCTION_BUNDLING, functionEsbuildOptions, REPO_ROOT, SOURCE_MAPS_CONTEXT } from '../../infra/constructs/intake-function.js';
 import { logicalIdOf, synthIntakeStack } from './fixtures/synth.js';
 
 /** NODE_OPTIONS of the api and process-upload functions in the synthesized template. */
@@ -117,15 +117,7 @@ describe('what importing a function runs (the token secret given as a value, as 
         absWorkingDir: REPO_ROOT,
         entryPoints: [entry],
         outfile: path.join(bundleDir, `${name}.mjs`),
-        bundle: true,
-        platform: 'node',
-        format: FUNCTION_BUNDLING.format,
-        target: FUNCTION_BUNDLING.target,
-        minify: FUNCTION_BUNDLING.minify,
-        keepNames: FUNCTION_BUNDLING.keepNames,
-        mainFields: [...FUNCTION_BUNDLING.mainFields],
-        banner: { js: FUNCTION_BUNDLING.banner },
-        external: [...FUNCTION_BUNDLING.externalModules],
+        ...functionEsbuildOptions(),
         plugins: [recordWhatRuns(bundledPackages[name])],
         logLevel: 'error',
       });
