@@ -11,9 +11,9 @@ import { reportDepsFrom } from '../../shared/report/deps.js';
 import { type ReportDeps, produceReport } from '../../shared/report/run.js';
 import type { ResultsEntry } from '../../shared/report/types.js';
 import { createReportStore, type ReportStore } from '../../shared/store/reports.js';
-import { objectOrderKey } from '../../shared/store/store.js';
 import { CENTRE_UNIT } from '../../shared/tokens.js';
 import { useLocalStack } from '../support/local-stack.js';
+import { reportDataWriter } from '../support/report-data.js';
 import {
   AUGUST_CENTRE,
   entry,
@@ -32,44 +32,18 @@ import {
 /** 08:00 on 1 October 2021 in Vietnam: July, August and September have ended, October is in progress. */
 const NOW = new Date('2021-10-01T01:00:00Z');
 const stackRef = useLocalStack({ now: () => NOW });
+const { deliveryOf, writeRoster, writeResults: writeResultsFile } = reportDataWriter(() => stackRef.current, NOW);
+/** As the intake does: the rows of the file it replaced go. */
+const writeResults = (...[period, scope, versionId, receivedAt, entries]: Parameters<typeof writeResultsFile>) =>
+  writeResultsFile(period, scope, versionId, receivedAt, entries, { deleteReplaced: true });
 
 let deps: ReportDeps;
 let reports: ReportStore;
 /** Every DynamoDB request of the report, with the partition a Query read. */
 let requests: { command: string; pk: string | null }[];
 
-const deliveryOf = (receivedAt: string) => ({ orderKey: objectOrderKey(new Date(receivedAt), '0A'), receivedAt: new Date(receivedAt) });
 
-async function writeRoster(unit: string, versionId: string, receivedAt: string, people: readonly { idHash: string; workUnitCode: string }[]) {
-  const { store } = stackRef.current.deps;
-  await store.writeRosterVersion(
-    unit,
-    versionId,
-    people.map((person, index) => ({
-      row: index + 7,
-      name: `Cán bộ ${index + 1}`,
-      workUnitCode: person.workUnitCode,
-      idNumber: `05208900${String(index).padStart(4, '0')}`,
-      phone: `036643${String(index).padStart(4, '0')}`,
-      idHash: person.idHash,
-      sharedWith: [],
-    })),
-  );
-  const delivery = deliveryOf(receivedAt);
-  await store.flipRoster({ unit, versionId, uploadId: `up-${versionId}`, orderKey: delivery.orderKey, officialCount: people.length, receivedAt: delivery.receivedAt }, NOW);
-}
 
-async function writeResults(period: string, scope: string, versionId: string, receivedAt: string, entries: readonly ResultsEntry[]) {
-  const { results } = stackRef.current.deps;
-  await results.writeResultsVersion(period, scope, versionId, entries);
-  const delivery = deliveryOf(receivedAt);
-  const flip = await results.flipResults(
-    { period, scope, versionId, uploadId: `up-${versionId}`, ...delivery, rowCount: entries.length, total: entries.reduce((total, e) => total + e.count, 0) },
-    NOW,
-  );
-  // As the intake does: the rows of the file it replaced go.
-  if (flip.outcome === 'flipped' && flip.previousVersionId) await results.deleteResultsVersion(period, scope, flip.previousVersionId);
-}
 
 const unitOf = (report: Awaited<ReturnType<typeof produceReport>>['report'], code: string) => {
   const found = report.units.find((u) => u.unitCode === code);

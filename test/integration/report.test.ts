@@ -6,7 +6,6 @@
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMonthlyReportHandler } from '../../functions/monthly-report/app.js';
-import { objectOrderKey } from '../../shared/store/store.js';
 import { loadReportConfig } from '../../shared/report/config.js';
 import { reportDepsFrom } from '../../shared/report/deps.js';
 import { type ReportDeps, produceReport, sendReport } from '../../shared/report/run.js';
@@ -16,6 +15,7 @@ import { createReportStore } from '../../shared/store/reports.js';
 import { CENTRE_UNIT } from '../../shared/tokens.js';
 import { AUGUST_CENTRE, GRANTS, JULY_CENTRE, JULY_PHU_CAT, JULY_VINH_THANH, PHU_CAT, ROSTERS, VINH_THANH, entry } from '../unit/report/fixtures.js';
 import { useLocalStack } from '../support/local-stack.js';
+import { reportDataWriter } from '../support/report-data.js';
 
 const SENDER = 'bao-cao@ttpvhcc.binhdinh.gov.vn';
 const RECIPIENTS = ['chanh-van-phong@binhdinh.gov.vn', 'pho-chu-tich@binhdinh.gov.vn'];
@@ -23,6 +23,7 @@ const RECIPIENTS = ['chanh-van-phong@binhdinh.gov.vn', 'pho-chu-tich@binhdinh.go
 const NOW = new Date('2021-09-01T01:00:00Z');
 // The stack's API shares the report's clock: the 7-day link a report of NOW carries is judged at NOW.
 const stackRef = useLocalStack({ now: () => NOW });
+const { deliveryOf, writeRoster, writeResults } = reportDataWriter(() => stackRef.current, NOW);
 
 interface StoredEmail {
   subject: string;
@@ -39,47 +40,8 @@ async function inbox(): Promise<StoredEmail[]> {
 let deps: ReportDeps;
 let commands: string[];
 
-function deliveryOf(receivedAt: string, sequencer = '0A'): { orderKey: string; receivedAt: Date } {
-  return { orderKey: objectOrderKey(new Date(receivedAt), sequencer), receivedAt: new Date(receivedAt) };
-}
 
-async function writeRoster(unit: string, versionId: string, receivedAt: string, people: readonly { idHash: string; workUnitCode: string }[]) {
-  const { store } = stackRef.current.deps;
-  await store.writeRosterVersion(
-    unit,
-    versionId,
-    people.map((person, index) => ({
-      row: index + 7,
-      name: `Cán bộ ${index + 1}`,
-      workUnitCode: person.workUnitCode,
-      idNumber: `05208900${String(index).padStart(4, '0')}`,
-      phone: `036643${String(index).padStart(4, '0')}`,
-      idHash: person.idHash,
-      sharedWith: [],
-    })),
-  );
-  const delivery = deliveryOf(receivedAt);
-  await store.flipRoster({ unit, versionId, uploadId: `up-${versionId}`, orderKey: delivery.orderKey, officialCount: people.length, receivedAt: delivery.receivedAt }, NOW);
-}
 
-async function writeResults(period: string, scope: string, versionId: string, receivedAt: string, entries: readonly ResultsEntry[]) {
-  const { results } = stackRef.current.deps;
-  await results.writeResultsVersion(period, scope, versionId, entries);
-  const delivery = deliveryOf(receivedAt);
-  await results.flipResults(
-    {
-      period,
-      scope,
-      versionId,
-      uploadId: `up-${versionId}`,
-      orderKey: delivery.orderKey,
-      receivedAt: delivery.receivedAt,
-      rowCount: entries.length,
-      total: entries.reduce((total, e) => total + e.count, 0),
-    },
-    NOW,
-  );
-}
 
 beforeAll(async () => {
   const stack = stackRef.current;
