@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadReportConfig } from '../../shared/report/config.js';
 import { reportDepsFrom } from '../../shared/report/deps.js';
 import { type ReportDeps, produceReport } from '../../shared/report/run.js';
-import type { ResultsEntry } from '../../shared/report/types.js';
 import { createReportStore, type ReportStore } from '../../shared/store/reports.js';
 import { CENTRE_UNIT } from '../../shared/tokens.js';
 import { useLocalStack } from '../support/local-stack.js';

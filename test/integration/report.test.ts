@@ -9,7 +9,6 @@ import { createMonthlyReportHandler } from '../../functions/monthly-report/app.j
 import { loadReportConfig } from '../../shared/report/config.js';
 import { reportDepsFrom } from '../../shared/report/deps.js';
 import { type ReportDeps, produceReport, sendReport } from '../../shared/report/run.js';
-import type { ResultsEntry } from '../../shared/report/types.js';
 import { REPORT_SHEETS } from '../../shared/report/workbook.js';
 import { createReportStore } from '../../shared/store/reports.js';
 import { CENTRE_UNIT } from '../../shared/tokens.js';
