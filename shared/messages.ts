@@ -53,6 +53,11 @@ export const MESSAGES = {
   /** `{period}`: "07/2021"; `{sentAt}`: a date and time, Vietnam time. */
   REPORT_ALREADY_SENT: 'Báo cáo tháng {period} đã được gửi lúc {sentAt}; không gửi lại.',
 
+  // ── A unit's standing against a deadline (dashboard, report workbook, CLI status) ───────────────────────
+  DEADLINE_ON_TIME: 'Đúng hạn',
+  DEADLINE_LATE: 'Trễ hạn',
+  DEADLINE_MISSING: 'Chưa nộp',
+
   // ── How an issue is labelled (upload page, dashboard, CLI) ─────────────────────────────────────────────
   SEVERITY_ERROR: 'Lỗi',
   SEVERITY_WARNING: 'Cảnh báo',

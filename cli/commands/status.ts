@@ -5,6 +5,7 @@
  * issued (when).
  */
 import { InputError } from '../../shared/errors.js';
+import { MESSAGES } from '../../shared/messages.js';
 import { parseCommandLine } from '../args.js';
 import { type DeadlineStatus, rosterStates, type UnitRosterState } from '../../shared/pipeline/rosters.js';
 import { storeTarget } from '../../infra/local/connect.js';
@@ -24,16 +25,19 @@ export const USAGE = [
   '',
 ].join('\n');
 
+/** The catalogue's standings, in lower case: the table and the summary sentence use them mid-sentence. */
+const inSentence = (label: string) => label.toLocaleLowerCase('vi');
+
 export const DEADLINE_LABELS = {
-  'on-time': 'đúng hạn',
-  late: 'trễ hạn',
-  missing: 'chưa nộp',
+  'on-time': inSentence(MESSAGES.DEADLINE_ON_TIME),
+  late: inSentence(MESSAGES.DEADLINE_LATE),
+  missing: inSentence(MESSAGES.DEADLINE_MISSING),
 } as const satisfies Record<DeadlineStatus, string>;
 
 /** The same three standings, said of permissions: "missing" means someone is not granted yet. */
 export const GRANTS_LABELS = {
-  'on-time': 'đúng hạn',
-  late: 'trễ hạn',
+  'on-time': DEADLINE_LABELS['on-time'],
+  late: DEADLINE_LABELS.late,
   missing: 'chưa đủ',
 } as const satisfies Record<DeadlineStatus, string>;
 

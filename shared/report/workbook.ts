@@ -10,6 +10,7 @@ import type ExcelJS from 'exceljs';
 import { loadExcelJs } from '../workbook/exceljs.js';
 import { formatIsoDate, formatPeriod, vietnamIsoDate } from '../vn/time.js';
 import type { DeadlineStatus, Report, UnitReport } from './types.js';
+import { MESSAGES } from '../messages.js';
 
 export const REPORT_SHEETS = {
   summary: 'Tổng hợp',
@@ -26,9 +27,9 @@ export const UNATTRIBUTED_LABEL = 'Chưa xác định đơn vị';
 export const PROVINCE_LABEL = 'Toàn tỉnh';
 
 export const STATUS_LABELS = {
-  'on-time': 'Đúng hạn',
-  late: 'Trễ hạn',
-  missing: 'Chưa nộp',
+  'on-time': MESSAGES.DEADLINE_ON_TIME,
+  late: MESSAGES.DEADLINE_LATE,
+  missing: MESSAGES.DEADLINE_MISSING,
 } as const satisfies Record<DeadlineStatus, string>;
 
 /**

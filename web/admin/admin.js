@@ -19,7 +19,7 @@
   };
 
   const ROSTER_LABELS = { none: 'Chưa có', rejected: 'Bị từ chối', accepted: 'Đã nhận' };
-  const DEADLINE_LABELS = { 'on-time': 'Đúng hạn', late: 'Trễ hạn', missing: 'Chưa nộp' };
+  const DEADLINE_LABELS = { 'on-time': SHARED.DEADLINE_ON_TIME, late: SHARED.DEADLINE_LATE, missing: SHARED.DEADLINE_MISSING };
   const DEADLINE_BADGES = { 'on-time': 'ok', late: 'warn', missing: 'bad' };
   const RESULTS_LABELS = { unit: 'Đơn vị đã gửi', centre: 'Có số liệu Trung tâm', missing: 'Chưa có' };
   const FORM_LABELS = { roster: 'Danh sách cán bộ', results: 'Kết quả tháng', grants: 'Phân quyền' };

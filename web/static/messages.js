@@ -19,6 +19,9 @@ var MOTCUA_MESSAGES = {
   "LINKS_REVOKED": "Đã thu hồi mọi đường dẫn tải lên cấp cho {holder} trước {revokedBefore} (giờ Việt Nam).",
   "CENTRE_EMAIL_NOT_ALLOWED": "Địa chỉ thư này không có trong danh sách cán bộ Trung tâm được phép đăng nhập (CENTRE_EMAILS). Không tạo đường dẫn.",
   "REPORT_ALREADY_SENT": "Báo cáo tháng {period} đã được gửi lúc {sentAt}; không gửi lại.",
+  "DEADLINE_ON_TIME": "Đúng hạn",
+  "DEADLINE_LATE": "Trễ hạn",
+  "DEADLINE_MISSING": "Chưa nộp",
   "SEVERITY_ERROR": "Lỗi",
   "SEVERITY_WARNING": "Cảnh báo"
 };
