@@ -6,12 +6,11 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../../shared/admin/session.js';
 import { uploaderUnits } from '../../shared/vn/units.js';
 import { CSP_HEADER, pageCspDirectives, serializeCsp } from '../../shared/web/security-headers.js';
-import { signIn } from '../integration/admin-support.js';
 import { type LocalStack, startTestStack } from '../support/local-stack.js';
 import { SAMPLES } from '../support/samples.js';
+import { signInBrowser } from './support/admin-session.js';
 import { type Browser, launchBrowser } from './support/browser.js';
 
 const STAFF = 'ttpvhcc@binhdinh.gov.vn';
@@ -49,21 +48,6 @@ async function watchedPage(): Promise<{ page: Page; violations: () => Promise<st
   return { page, violations: () => page.evaluate(() => window.cspViolations ?? []) };
 }
 
-/** The session cookie of a signed-in member of staff, in the browser, as the page's sign-in sets it. */
-async function signedInBrowser(): Promise<void> {
-  const client = await signIn(stack, STAFF);
-  await browser.context.addCookies([
-    {
-      name: SESSION_COOKIE,
-      value: client.cookie.slice(`${SESSION_COOKIE}=`.length),
-      domain: new URL(stack.baseUrl).hostname,
-      path: '/api/admin',
-      httpOnly: true,
-      sameSite: 'Strict',
-    },
-  ]);
-}
-
 describe('the page under the AWS CSP', () => {
   it('the upload page shows the unit and takes a roster, with no CSP violation', async () => {
     const { page, violations } = await watchedPage();
@@ -77,7 +61,7 @@ describe('the page under the AWS CSP', () => {
   });
 
   it('the dashboard opens every view with no CSP violation', async () => {
-    await signedInBrowser();
+    await signInBrowser(stack, browser, STAFF);
     const { page, violations } = await watchedPage();
     await page.goto(`${stack.baseUrl}/admin`);
     await expect.poll(() => page.locator('#units-table tbody tr').count(), WAIT).toBe(uploaderUnits().length);
@@ -90,7 +74,7 @@ describe('the page under the AWS CSP', () => {
   });
 
   it("the report preview keeps the e-mail's layout under its own CSP, which the page's would strip", async () => {
-    await signedInBrowser();
+    await signInBrowser(stack, browser, STAFF);
     const url = `${stack.baseUrl}/api/admin/report/preview?period=2026-10`;
     const bodyPadding = (page: Page) => page.evaluate(() => getComputedStyle(document.body).paddingTop);
 

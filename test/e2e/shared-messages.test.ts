@@ -8,14 +8,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ERRORS, apiErrorMessage } from '../../functions/api/errors.js';
 import { MESSAGES_SCRIPT_PATH } from '../../scripts/build-messages.js';
-import { SESSION_COOKIE } from '../../shared/admin/session.js';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/config.js';
 import { ISSUES } from '../../shared/issues.js';
 import { fillMessage, MESSAGES } from '../../shared/messages.js';
 import { COLUMN_LABELS } from '../../shared/workbook/annotate.js';
-import { signIn } from '../integration/admin-support.js';
 import { type LocalStack, startTestStack } from '../support/local-stack.js';
 import { SAMPLES } from '../support/samples.js';
+import { signInBrowser } from './support/admin-session.js';
 import { type Browser, launchBrowser } from './support/browser.js';
 
 const STAFF = 'ttpvhcc@binhdinh.gov.vn';
@@ -29,17 +28,7 @@ let browser: Browser;
 beforeAll(async () => {
   stack = await startTestStack({ admin: { centreEmails: [STAFF] } });
   browser = await launchBrowser({ timezoneId: 'Asia/Ho_Chi_Minh' });
-  const client = await signIn(stack, STAFF);
-  await browser.context.addCookies([
-    {
-      name: SESSION_COOKIE,
-      value: client.cookie.slice(`${SESSION_COOKIE}=`.length),
-      domain: new URL(stack.baseUrl).hostname,
-      path: '/api/admin',
-      httpOnly: true,
-      sameSite: 'Strict',
-    },
-  ]);
+  await signInBrowser(stack, browser, STAFF);
 });
 
 afterAll(async () => {
