@@ -113,7 +113,6 @@ export class IntakeStack extends Stack {
 
     this.accessTargets = {
       table: this.storage.table,
-      tableIndexNames: QUERIED_INDEXES,
       bucket: this.storage.uploadsBucket,
       tokenSecret: this.tokenSecret,
       email: { sender: this.config.reportSender, recipients: this.config.reportRecipients },
@@ -128,6 +127,8 @@ export class IntakeStack extends Stack {
       size: 'api',
       access: {
         table: 'read-write',
+        // Lists, and the report the dashboard previews and sends.
+        queryIndexes: QUERIED_INDEXES.report,
         // The presigned POST is signed with this role, so the role must be allowed to create the object.
         writeObjects: [OBJECT_PREFIXES.incoming],
         readObjects: [OBJECT_PREFIXES.annotated],
@@ -154,6 +155,7 @@ export class IntakeStack extends Stack {
       environment: { POWERTOOLS_METRICS_NAMESPACE: uploadMetrics.namespace },
       access: {
         table: 'read-write',
+        queryIndexes: QUERIED_INDEXES.intake,
         readObjects: [OBJECT_PREFIXES.incoming],
         writeObjects: [OBJECT_PREFIXES.annotated],
         // Officials are keyed by an HMAC of their ID number, derived from the same secret.

@@ -66,7 +66,6 @@ export function grantReportFileReads(stack: IntakeStack): void {
     { readObjects: [REPORTS_PREFIX] },
     {
       table: stack.storage.table,
-      tableIndexNames: [],
       bucket: stack.storage.uploadsBucket,
       tokenSecret: stack.tokenSecret,
       email: { sender: stack.config.reportSender, recipients: stack.config.reportRecipients },

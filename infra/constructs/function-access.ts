@@ -17,6 +17,8 @@ export type ObjectPrefix = `${string}/`;
 export interface FunctionAccess {
   /** `read`: GetItem, BatchGetItem, Query (table and indexes). `read-write` adds PutItem, UpdateItem, DeleteItem, BatchWriteItem. No Scan: every access pattern is a Query. */
   readonly table?: 'read' | 'read-write';
+  /** `dynamodb:Query` on each of these indexes of the table (with `table`): only those the function queries. */
+  readonly queryIndexes?: readonly string[];
   /** `s3:GetObject` under each prefix. */
   readonly readObjects?: readonly ObjectPrefix[];
   /** `s3:PutObject` under each prefix (also what a presigned POST signed by this role may create). */
@@ -29,7 +31,6 @@ export interface FunctionAccess {
 
 export interface AccessTargets {
   readonly table: ITable;
-  readonly tableIndexNames: readonly string[];
   readonly bucket: IBucket;
   readonly tokenSecret: ISecret;
   readonly email: { readonly sender: string; readonly recipients: readonly string[] };
@@ -51,13 +52,16 @@ export function grantAccess(target: IntakeFunction, access: FunctionAccess, reso
   if (access.table) {
     const actions = access.table === 'read-write' ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] : [...TABLE_READ_ACTIONS];
     role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [resources.table.tableArn] }));
-    // Indexes can only be queried, so they get Query alone, each by name, and only those some code queries.
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: resources.tableIndexNames.map((name) => `${resources.table.tableArn}/index/${name}`),
-      }),
-    );
+    // Indexes can only be queried, so they get Query alone, each by name, and only those this function queries.
+    const indexes = access.queryIndexes ?? [];
+    if (indexes.length > 0) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: indexes.map((name) => `${resources.table.tableArn}/index/${name}`),
+        }),
+      );
+    }
   }
 
   const objectGrants = [

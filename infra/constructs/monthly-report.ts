@@ -8,6 +8,7 @@
  */
 import { Annotations } from 'aws-cdk-lib';
 import { REPORTS_PREFIX } from '../../shared/report/file-link.js';
+import { QUERIED_INDEXES } from '../../shared/store/table.js';
 import { VIETNAM_TIME_ZONE } from '../../shared/vn/time.js';
 import type { IntakeStack, ScheduledFunction } from '../intake-stack.js';
 import { grantReportFileReads } from './dashboard-access.js';
@@ -23,7 +24,7 @@ export function addMonthlyReport(stack: IntakeStack): ScheduledFunction {
     description: 'Monthly report to the provincial leadership: workbook and e-mail, once per month',
     schedule: MONTHLY_REPORT_SCHEDULE,
     timeZone: VIETNAM_TIME_ZONE,
-    access: { table: 'read-write', writeObjects: [REPORTS_PREFIX], tokenSecret: true, sendEmail: true },
+    access: { table: 'read-write', queryIndexes: QUERIED_INDEXES.report, writeObjects: [REPORTS_PREFIX], tokenSecret: true, sendEmail: true },
     environment: {
       // The deadlines the report judges against (shared/report/config.ts); the roster's is set on every function.
       GRANTS_DEADLINE: stack.config.grantsDeadline,

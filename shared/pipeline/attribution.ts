@@ -23,6 +23,8 @@ export interface RosterPerson {
 export interface PersonDirectory {
   byIdHash: ReadonlyMap<string, RosterPerson>;
   byPhoneHash: ReadonlyMap<string, RosterPerson>;
+  /** Every unit whose current roster lists the person (a person may be on several). */
+  unitsByIdHash: ReadonlyMap<string, readonly string[]>;
 }
 
 type Hashers = Pick<PipelineDeps, 'hashPhone'>;
@@ -31,16 +33,20 @@ type Hashers = Pick<PipelineDeps, 'hashPhone'>;
 export function directoryOf(officials: readonly Official[], deps: Hashers): PersonDirectory {
   const byIdHash = new Map<string, RosterPerson>();
   const byPhoneHash = new Map<string, RosterPerson>();
+  const unitsByIdHash = new Map<string, string[]>();
   const ordered = [...officials].sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : a.row - b.row));
   for (const official of ordered) {
     const person: RosterPerson = { unit: official.unit, workUnitCode: official.workUnitCode, name: official.name, phone: official.phone };
     if (!byIdHash.has(official.idHash)) byIdHash.set(official.idHash, person);
+    const units = unitsByIdHash.get(official.idHash) ?? [];
+    if (!units.includes(official.unit)) units.push(official.unit);
+    unitsByIdHash.set(official.idHash, units);
     if (official.phone) {
       const phoneHash = deps.hashPhone(official.phone);
       if (!byPhoneHash.has(phoneHash)) byPhoneHash.set(phoneHash, person);
     }
   }
-  return { byIdHash, byPhoneHash };
+  return { byIdHash, byPhoneHash, unitsByIdHash };
 }
 
 /** Every official on a current roster of the province. */

@@ -35,7 +35,7 @@ function unitAgrees(text: string, person: RosterPerson): boolean {
  * values; an older file arriving after a newer one changes nothing (see shared/store/grants.ts).
  */
 export async function ingestGrants(
-  deps: Pick<PipelineDeps, 'store' | 'grants' | 'hashPersonId' | 'hashPhone'>,
+  deps: Pick<PipelineDeps, 'store' | 'grants' | 'hashPersonId' | 'hashPhone' | 'now'>,
   verdict: GrantsVerdict,
   source: GrantSource,
 ): Promise<GrantsIngestOutcome> {
@@ -70,6 +70,14 @@ export async function ingestGrants(
   verdict.accepted = !verdict.issues.some((issue) => issue.severity === 'error');
   if (!verdict.accepted) return { accepted: false, recorded: 0, superseded: 0, notGranted };
 
+  // The units listing these people are marked first: the month's first report derives every other unit's
+  // figures from the month before, and counts the marked ones again. A freeze between the mark and the
+  // writes counts the older dates, and the next month's report (which reads the marks from a day before that
+  // freeze) counts them again; marking after the writes could lose the mark to a crash between.
+  await deps.store.markRostersChanged(
+    grants.flatMap((grant) => directory.unitsByIdHash.get(grant.idHash) ?? []),
+    deps.now(),
+  );
   const written = await deps.grants.recordGrants(grants, source);
   return { accepted: true, recorded: written.written, superseded: written.superseded, notGranted };
 }

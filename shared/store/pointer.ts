@@ -38,6 +38,11 @@ export interface PointerFlip {
   receivedAt: Date;
   /** The store's own attributes of the pointer (type, owner, counts, index keys), set on every flip. */
   attributes: Readonly<Record<string, string | number>>;
+  /**
+   * Set on a flip and on an earlier first receipt (both change what a report reads of the pointer), so a
+   * reader can find the pointers changed since a time without reading them all (rosters: store.ts).
+   */
+  changeMark?: Readonly<Record<string, string>>;
   /** Reads the pointer consistently, after the condition failed. */
   readCurrent: () => Promise<CurrentPointer | undefined>;
 }
@@ -47,17 +52,24 @@ function obsoleteVersions(current: string, candidates: readonly (string | null)[
   return [...new Set(candidates.filter((id): id is string => id !== null && id !== current))];
 }
 
+/** `SET` clauses for `attributes`, with placeholder names and values prefixed by `prefix`. */
+function setClauses(attributes: Readonly<Record<string, string | number>>, prefix: string) {
+  const names: Record<string, string> = {};
+  const values: Record<string, string | number> = {};
+  const sets = Object.entries(attributes).map(([name, value], index) => {
+    names[`#${prefix}${index}`] = name;
+    values[`:${prefix}${index}`] = value;
+    return `#${prefix}${index} = :${prefix}${index}`;
+  });
+  return { names, values, sets };
+}
+
 /** Points `flip.key` at `flip.versionId` if its order key is newer than the current one's. */
 export async function flipPointer(table: TableAccess, flip: PointerFlip, now: Date): Promise<FlipResult> {
   const { doc, tableName: TableName } = table;
   const received = flip.receivedAt.toISOString();
-  const ownNames: Record<string, string> = {};
-  const ownValues: Record<string, string | number> = {};
-  const ownSets = Object.entries(flip.attributes).map(([name, value], index) => {
-    ownNames[`#a${index}`] = name;
-    ownValues[`:a${index}`] = value;
-    return `#a${index} = :a${index}`;
-  });
+  const own = setClauses({ ...flip.attributes, ...flip.changeMark }, 'a');
+  const mark = setClauses(flip.changeMark ?? {}, 'm');
   try {
     const result = await dynamoCall(`UpdateItem flip ${flip.what}`, () =>
       doc.send(
@@ -66,7 +78,7 @@ export async function flipPointer(table: TableAccess, flip: PointerFlip, now: Da
           Key: flip.key,
           // Operands read the item as it was before the update: `previousVersionId` gets the old `versionId`.
           UpdateExpression: `SET ${[
-            ...ownSets,
+            ...own.sets,
             'previousVersionId = if_not_exists(versionId, :none)',
             'versionId = :version',
             'uploadId = :upload',
@@ -76,9 +88,9 @@ export async function flipPointer(table: TableAccess, flip: PointerFlip, now: Da
             'updatedAt = :now',
           ].join(', ')}`,
           ConditionExpression: 'attribute_not_exists(pk) OR orderKey < :k',
-          ...(ownSets.length > 0 ? { ExpressionAttributeNames: ownNames } : {}),
+          ...(own.sets.length > 0 ? { ExpressionAttributeNames: own.names } : {}),
           ExpressionAttributeValues: {
-            ...ownValues,
+            ...own.values,
             ':none': null,
             ':version': flip.versionId,
             ':upload': flip.uploadId,
@@ -114,9 +126,10 @@ export async function flipPointer(table: TableAccess, flip: PointerFlip, now: Da
           new UpdateCommand({
             TableName,
             Key: flip.key,
-            UpdateExpression: 'SET firstReceivedAt = :received',
+            UpdateExpression: `SET ${['firstReceivedAt = :received', ...mark.sets].join(', ')}`,
             ConditionExpression: 'firstReceivedAt > :received',
-            ExpressionAttributeValues: { ':received': received },
+            ...(mark.sets.length > 0 ? { ExpressionAttributeNames: mark.names } : {}),
+            ExpressionAttributeValues: { ':received': received, ...mark.values },
           }),
         ),
       );

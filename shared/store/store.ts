@@ -7,7 +7,7 @@
  * | upload               | `UPLOAD#<uploadId>`         | `UPLOAD`      | –                               | `UPLOADS#<unit>` / `<createdAt>#<uploadId>` |
  * | roster version chunk | `ROSTER#<unit>#<versionId>` | `CHUNK#<n, 5 digits>` | –                    | –                              |
  * | roster version row (before chunks) | `ROSTER#<unit>#<versionId>` | `ROW#<row>` | – (rows written before issue 10 carry `PERSON#<idHash>` / `<unit>#<versionId>`) | – |
- * | current roster       | `UNIT#<unit>`               | `ROSTER`      | –                               | `ROSTERS` / `<unit>`           |
+ * | current roster       | `UNIT#<unit>`               | `ROSTER`      | `ROSTER_CHANGES#<month>` / `<changedAt>#<unit>` | `ROSTERS` / `<unit>` |
  * | link record          | `UNIT#<unit>`               | `LINKS#<form>` | –                              | `LINKS` / `<unit>#<form>`      |
  * | link revocation      | `UNIT#<unit>`               | `LINKS`       | –                               | `REVOCATIONS` / `<unit>`       |
  * | roster version marker | `UNIT#<unit>`              | `VERSION#<versionId>` | –                       | –                              |
@@ -34,9 +34,11 @@
  *   it processed and its status; a duplicate of a finished object is recognized and dropped, a retry of an
  *   unfinished one runs again over idempotent writes (same keys, same values).
  * - Officials are matched across units in memory, from every current version's items projected to the keyed
- *   ID hashes and the names (O(units) Queries, never one per row). Nothing queries gsi1 any more, so new rows
- *   no longer carry its keys (two index writes saved per row); the index itself stays in the table until
- *   a migration removes it.
+ *   ID hashes and the names (O(units) Queries, never one per row). Rows no longer carry gsi1 keys (two
+ *   index writes saved per row; older rows still do, under `PERSON#` keys nothing reads).
+ * - A roster pointer sits on gsi1 under the Vietnam month of its latest change (a flip, an earlier first
+ *   receipt, a grants file naming one of its officials), so the month's first report derives each unit's
+ *   figures from the month before and re-reads only the units changed since (shared/report/load.ts).
  *   ID and phone numbers sit in clear only in row attributes (encrypted at rest by DynamoDB), never in keys.
  * - Every list status/export/report need is a Query: pointers of all units on gsi2 `ROSTERS`, a version's
  *   rows by pk, a unit's uploads on gsi2, the issued links of all units on gsi2 `LINKS`.
@@ -60,7 +62,8 @@ import type { Issue } from '../verdict.js';
 import { batchWrite, mapWithConcurrency, type WriteRequest } from './batch.js';
 import { flipPointer } from './pointer.js';
 import { dynamoCall as call, parseItem, queryItems, type TableAccess } from './query.js';
-import { GSI2 } from './table.js';
+import { vietnamMonth } from '../vn/time.js';
+import { GSI1, GSI2 } from './table.js';
 import {
   type BeginOutcome,
   FINAL_STATUSES,
@@ -120,6 +123,7 @@ const key = {
   unitPartition: (unit: string) => `UNIT#${unit}`,
   versionMarker: (unit: string, versionId: string) => ({ pk: `UNIT#${unit}`, sk: `${VERSION_MARKER_PREFIX}${versionId}` }),
   rosterPointers: 'ROSTERS',
+  rosterChanges: (month: string) => `ROSTER_CHANGES#${month}`,
   linkRecord: (unit: string, form: string) => ({ pk: `UNIT#${unit}`, sk: `LINKS#${form}` }),
   linkRecords: 'LINKS',
   version: (unit: string, versionId: string) => `ROSTER#${unit}#${versionId}`,
@@ -355,6 +359,13 @@ export function createStore(options: StoreOptions) {
     });
     return byRow(items.flatMap((item) => (isChunk(item) ? officialsOfChunk(unit, versionId, item) : [toOfficial(item)])));
   }
+
+  /** Files the pointer on gsi1 under the Vietnam month and the time of `now`: `listChangedRosterPointers` finds it there. */
+  const changeMark = (unit: string, now: Date) => ({
+    gsi1pk: key.rosterChanges(vietnamMonth(now)),
+    gsi1sk: `${now.toISOString()}#${unit}`,
+    changedAt: now.toISOString(),
+  });
 
   async function listRosterPointers(): Promise<RosterPointer[]> {
     const items = await queryAll({
@@ -671,6 +682,7 @@ export function createStore(options: StoreOptions) {
             gsi2pk: key.rosterPointers,
             gsi2sk: request.unit,
           },
+          changeMark: changeMark(request.unit, now),
           readCurrent: () => getPointer(request.unit),
         },
         now,
@@ -681,6 +693,46 @@ export function createStore(options: StoreOptions) {
 
     /** Every unit's current roster pointer (one Query on gsi2). */
     listRosterPointers,
+
+    /**
+     * The pointers whose latest change (a flip, an earlier first receipt, or a grants file naming one of the
+     * unit's officials: `markRostersChanged`) fell in a Vietnam month, at or after `since` (one Query on
+     * gsi1). A pointer sits under its latest change only, so the months from `since` on list every unit
+     * changed since then.
+     */
+    async listChangedRosterPointers(month: string, since: Date): Promise<RosterPointer[]> {
+      const items = await queryAll({
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
+        ExpressionAttributeValues: { ':pk': key.rosterChanges(month), ':since': since.toISOString() },
+      });
+      return items.map(toPointer);
+    },
+
+    /**
+     * Marks the units' rosters changed at `now` although their pointers did not flip: what a report derived
+     * for them (their officials' grants) must be derived again. A unit with no roster has nothing to mark.
+     */
+    async markRostersChanged(units: readonly string[], now: Date): Promise<void> {
+      await mapWithConcurrency([...new Set(units)], LOOKUP_CONCURRENCY, async (unit) => {
+        const mark = changeMark(unit, now);
+        try {
+          await call('UpdateItem roster change mark', () =>
+            doc.send(
+              new UpdateCommand({
+                TableName,
+                Key: key.rosterPointer(unit),
+                UpdateExpression: 'SET gsi1pk = :pk, gsi1sk = :sk, changedAt = :at',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':pk': mark.gsi1pk, ':sk': mark.gsi1sk, ':at': mark.changedAt },
+              }),
+            ),
+          );
+        } catch (error) {
+          if (!(error instanceof ConflictError)) throw error;
+        }
+      });
+    },
 
     /** The officials of one version, in row order. */
     listVersionOfficials,

@@ -19,10 +19,11 @@ export const GSI2 = 'gsi2';
 /** Each index is keyed by `<name>pk` / `<name>sk` and projects ALL (the contract). */
 export const TABLE_INDEXES = [GSI1, GSI2].map((indexName) => ({ indexName, partitionKey: `${indexName}pk`, sortKey: `${indexName}sk` }));
 /**
- * The indexes some code queries, and so the only ones a role may Query. gsi1 stays in the contract's
- * schema, but nothing has read it since cross-unit matching became O(units) Queries of the base table.
+ * The indexes each kind of reader queries, and so the only ones its role may Query: gsi2 for lists (roster
+ * pointers, a unit's uploads, links); gsi1 for the roster pointers changed in a month, which only the report
+ * reads (the report function, and the dashboard that previews and sends it).
  */
-export const QUERIED_INDEXES: readonly string[] = [GSI2];
+export const QUERIED_INDEXES = { intake: [GSI2], report: [GSI1, GSI2] } as const satisfies Record<string, readonly string[]>;
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   const stringKey = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });

@@ -77,8 +77,10 @@ const TABLE_READ_WRITE = [
   'dynamodb:Query',
   'dynamodb:UpdateItem',
 ].map((action) => `${action} <Table.Arn>`);
-// gsi2 only: nothing queries gsi1 (kept in the contract's schema), so no role may.
-const INDEX_QUERIES = ['dynamodb:Query <Table.Arn>/index/gsi2'];
+// gsi2 for lists; gsi1 (roster pointers changed in a month) only where the report runs: the report function
+// and the dashboard's api. Process-upload never reads it.
+const LIST_QUERIES = ['dynamodb:Query <Table.Arn>/index/gsi2'];
+const REPORT_QUERIES = ['dynamodb:Query <Table.Arn>/index/gsi1', 'dynamodb:Query <Table.Arn>/index/gsi2'];
 
 describe('function roles', () => {
   it.each([
@@ -88,7 +90,7 @@ describe('function roles', () => {
         'logs:CreateLogStream <ApiLogs.Arn>',
         'logs:PutLogEvents <ApiLogs.Arn>',
         ...TABLE_READ_WRITE,
-        ...INDEX_QUERIES,
+        ...REPORT_QUERIES,
         // Signs the presigned POST: the browser can only create objects under incoming/.
         's3:PutObject <UploadsBucket.Arn>/incoming/*',
         // Presigned GET of the annotated workbook.
@@ -111,7 +113,7 @@ describe('function roles', () => {
         'logs:CreateLogStream <ProcessUploadLogs.Arn>',
         'logs:PutLogEvents <ProcessUploadLogs.Arn>',
         ...TABLE_READ_WRITE,
-        ...INDEX_QUERIES,
+        ...LIST_QUERIES,
         's3:GetObject <UploadsBucket.Arn>/incoming/*',
         's3:PutObject <UploadsBucket.Arn>/annotated/*',
         // HMAC of ID numbers in keys, derived from the token secret.
@@ -128,7 +130,7 @@ describe('function roles', () => {
         'logs:PutLogEvents <MonthlyReportLogs.Arn>',
         // Queries, and the report's own items (per-month snapshots and figures, the "sent" mark).
         ...TABLE_READ_WRITE,
-        ...INDEX_QUERIES,
+        ...REPORT_QUERIES,
         // A workbook too large to attach goes to reports/ (the api function serves it; this role cannot read it).
         's3:PutObject <UploadsBucket.Arn>/reports/*',
         // Signs the 7-day link to that workbook with a key derived from the token secret.
