@@ -10,8 +10,9 @@
  * frozen) before the reported month's first report.
  *
  * Measured, round after round, for the reported month (which has ended): the month's first report (the
- * report's kept items of that month are deleted before it: it computes the month from the files, keeps its
- * figures and running totals and freezes the rosters), then the same report again, finding them kept (the
+ * report's kept items of that month are deleted before it: it derives the rosters from the month before's
+ * frozen ones, computes the month from its files, keeps its figures and running totals and freezes the
+ * rosters), then the Scan baseline, then the same report again, finding them kept (the
  * report is `loadReportData` + `buildReport`, what `cli report --json` runs before it writes the workbook).
  * Against: a parallel Scan of the whole table (4 segments) whose items are grouped and fed to the same pure
  * model functions: what a report without keyed reads would cost. Then a past month's results file is
@@ -23,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { QueryCommand, type QueryCommandOutput, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from '../infra/local/stack.js';
 import { batchWrite, mapWithConcurrency } from '../shared/store/batch.js';
+import { reportSourceFrom } from '../shared/report/deps.js';
 import { loadReportData } from '../shared/report/load.js';
 import { buildReport, DEFAULT_GRANTS_DEADLINE, DEFAULT_RESULTS_DAY, monthResults, runningTotals, snapshotRosters } from '../shared/report/model.js';
 import type { RosterInput } from '../shared/report/model.js';
@@ -56,18 +58,11 @@ const log = (text: string) => process.stderr.write(`bench report: ${text}\n`);
 export interface ReportBenchResult {
   scale: { units: number; officials: number; grants: number; months: number; entriesPerMonth: number; tableItems: number; period: string };
   setupSeconds: number;
-  /**
-   * Per round, in ms, for bench/run.ts: round 1's first report, then later rounds' kept report; the Scan
-   * baseline of the same round. `firstReports` and `keptReports` give every round of each.
-   */
-  reportMs: number[];
-  scanMs: number[];
-  /** DynamoDB requests and items read, per round (as `reportMs`). */
-  reportRequests: Record<string, number>[];
-  scanRequests: Record<string, number>[];
-  reportItemsRead: number[];
-  scanItemsRead: number[];
+  /** The Scan baseline, per round: time, DynamoDB requests and items read. */
+  scan: Measures;
+  /** Per round, after the reported month's kept items were forgotten: the month's first report. */
   firstReports: Measures;
+  /** Per round, right after the Scan: the same report again, finding the month kept. */
   keptReports: Measures;
   /** After a past month's file was replaced: the report that recomputes from it, then kept again. */
   afterCorrection: { period: string; recomputed: Measures; keptAgain: Measures; scanMs: number[] };
@@ -86,13 +81,7 @@ try {
   const { doc } = stack.clients;
   const tableName = stack.tableName;
   const reports = createReportStore({ doc, tableName });
-  const source = {
-    listRosterPointers: () => store.listRosterPointers(),
-    listVersionOfficials: (unit: string, versionId: string) => store.listVersionOfficials(unit, versionId),
-    listGrants: () => grants.listGrants(),
-    listResultsPointers: (period: string) => results.listResultsPointers(period),
-    listResultsEntries: (period: string, scope: string, versionId: string) => results.listResultsEntries(period, scope, versionId),
-  };
+  const source = reportSourceFrom(stack.deps);
 
   // ── Counting what each side sends (the document client shares this client's middleware stack) ──────
   let requests: Record<string, number> = {};
@@ -312,6 +301,7 @@ try {
     }
     const rosters: RosterInput[] = rosterPointers.map((pointer) => ({
       unit: str(pointer, 'unit'),
+      versionId: str(pointer, 'versionId'),
       firstReceivedAt: str(pointer, 'firstReceivedAt'),
       officials: officialsByVersion.get(`ROSTER#${str(pointer, 'unit')}#${str(pointer, 'versionId')}`) ?? [],
     }));
@@ -357,12 +347,7 @@ try {
   const measured: ReportBenchResult = {
     scale: { units: UNITS, officials: UNITS * PER_UNIT, grants: granted.length, months: MONTHS, entriesPerMonth: ENTRIES, tableItems: 0, period: PERIOD },
     setupSeconds,
-    reportMs: [],
-    scanMs: [],
-    reportRequests: [],
-    scanRequests: [],
-    reportItemsRead: [],
-    scanItemsRead: [],
+    scan: emptyMeasures(),
     firstReports: emptyMeasures(),
     keptReports: emptyMeasures(),
     afterCorrection: { period: '', recomputed: emptyMeasures(), keptAgain: emptyMeasures(), scanMs: [] },
@@ -376,13 +361,7 @@ try {
     checkSame(kept.value, byScan.value, `round ${round}, kept`);
     record(measured.firstReports, first);
     record(measured.keptReports, kept);
-    const asRunExpects = round === 1 ? first : kept;
-    measured.reportMs.push(asRunExpects.ms);
-    measured.reportRequests.push(asRunExpects.requests);
-    measured.reportItemsRead.push(asRunExpects.itemsRead);
-    measured.scanMs.push(byScan.ms);
-    measured.scanRequests.push(byScan.requests);
-    measured.scanItemsRead.push(byScan.itemsRead);
+    record(measured.scan, byScan);
     log(`round ${round}: first report ${first.ms.toFixed(0)} ms, kept ${kept.ms.toFixed(0)} ms, Scan ${byScan.ms.toFixed(0)} ms`);
   }
 
@@ -401,7 +380,7 @@ try {
     measured.afterCorrection.scanMs.push(byScan.ms);
     log(`correction ${round} (${corrected}): report ${recomputed.ms.toFixed(0)} ms, kept again ${keptAgain.ms.toFixed(0)} ms, Scan ${byScan.ms.toFixed(0)} ms`);
   }
-  measured.scale.tableItems = measured.scanItemsRead.at(-1) ?? 0;
+  measured.scale.tableItems = measured.scan.itemsRead.at(-1) ?? 0;
   process.stdout.write(`${JSON.stringify(measured)}\n`);
 } finally {
   await stack.stop();

@@ -307,21 +307,23 @@ try {
     json.push({ ...row, cold, warm, subjectColdMs: ms(row.subject, (m) => m.coldMs), floorColdMs: ms(row.floor, (m) => m.coldMs), peakAddedMb: peak });
   }
   // The national-scale report: one process writes the data set once, then alternates the report and the
-  // Scan baseline (bench/report.ts); round 1 is the month's first report, later rounds find it kept.
+  // Scan baseline (bench/report.ts).
   if (!ONLY || ONLY.some((prefix) => 'report'.startsWith(prefix) || prefix.startsWith('report'))) {
     const national = runReportBench();
-    const perRound = national.reportMs.map((ms, i) => ms / (national.scanMs[i] ?? Number.NaN));
-    const first = perRound[0] ?? Number.NaN;
-    const kept = perRound.slice(1);
-    const keptRatio = kept.length > 0 ? { median: median(kept), low: Math.min(...kept), high: Math.max(...kept) } : null;
+    // Every round forgets what the month's reports kept, then makes its first report, the Scan, and the report again.
+    const ratiosOf = (measures: { ms: number[] }) => {
+      const perRound = measures.ms.map((ms, i) => ms / (national.scan.ms[i] ?? Number.NaN));
+      return { median: median(perRound), low: Math.min(...perRound), high: Math.max(...perRound) };
+    };
+    const first = ratiosOf(national.firstReports);
+    const kept = ratiosOf(national.keptReports);
     const { scale } = national;
     const label = `monthly report, ${scale.units.toLocaleString('en')} units, ${scale.officials.toLocaleString('en')} officials, ${scale.months} months × ${scale.entriesPerMonth.toLocaleString('en')} results rows / Scan baseline`;
-    const keptMs = median(national.reportMs.slice(1));
-    const scanMsMedian = median(national.scanMs);
+    const met = (ratio: { median: number }) => (ratio.median <= REPORT_TARGET ? 'yes' : 'no');
     table.push(
-      `| ${label} | ${first.toFixed(2)} (first report of the month) | ${fmt(keptRatio)} (kept) | ${national.reportMs[0]?.toFixed(0) ?? '—'} (kept: ${keptMs.toFixed(0)}) | ${scanMsMedian.toFixed(0)} |  | ≤ ${REPORT_TARGET} (10× faster) | ${first <= REPORT_TARGET ? 'yes' : 'no'} (kept: ${keptRatio && keptRatio.median <= REPORT_TARGET ? 'yes' : 'no'}) |`,
+      `| ${label} | ${fmt(first)} (first report of the month) | ${fmt(kept)} (kept) | ${median(national.firstReports.ms).toFixed(0)} (kept: ${median(national.keptReports.ms).toFixed(0)}) | ${median(national.scan.ms).toFixed(0)} |  | ≤ ${REPORT_TARGET} (10× faster) | ${met(first)} (kept: ${met(kept)}) |`,
     );
-    json.push({ label, subject: 'report:national', floor: 'scan:national', target: REPORT_TARGET, firstRatio: first, kept: keptRatio, ...national });
+    json.push({ label, subject: 'report:national', floor: 'scan:national', target: REPORT_TARGET, first, kept, ...national });
   }
 
   const header = `npm run bench${QUICK ? ' --quick' : ''}: ${ROUNDS} rounds, interleaved, each case in a fresh process; ${new Date().toISOString()}, Node ${process.version}`;

@@ -2,18 +2,27 @@
 import { loadDeps, type PipelineDeps } from '../pipeline/deps.js';
 import { createReportStore } from '../store/reports.js';
 import { loadReportConfig, type ReportConfig } from './config.js';
+import type { ReportSource } from './load.js';
 import type { ReportDeps } from './run.js';
 
-export function reportDepsFrom(deps: PipelineDeps, config: ReportConfig): ReportDeps {
-  const { store, results, grants, clients } = deps;
+/** What the report reads of the intake's stores. */
+export function reportSourceFrom({ store, results, grants }: Pick<PipelineDeps, 'store' | 'results' | 'grants'>): ReportSource {
   return {
-    source: {
-      listRosterPointers: () => store.listRosterPointers(),
-      listVersionOfficials: (unit, versionId) => store.listVersionOfficials(unit, versionId),
-      listGrants: () => grants.listGrants(),
-      listResultsPointers: (period) => results.listResultsPointers(period),
-      listResultsEntries: (period, scope, versionId) => results.listResultsEntries(period, scope, versionId),
-    },
+    listRosterPointers: () => store.listRosterPointers(),
+    listChangedRosterPointers: (month, since) => store.listChangedRosterPointers(month, since),
+    getRosterPointer: (unit) => store.getRosterPointer(unit),
+    listVersionOfficials: (unit, versionId) => store.listVersionOfficials(unit, versionId),
+    listGrants: () => grants.listGrants(),
+    getGrants: (idHashes) => grants.getGrants(idHashes),
+    listResultsPointers: (period) => results.listResultsPointers(period),
+    listCountedEntries: (period, scope, versionId, options) => results.listCountedEntries(period, scope, versionId, options),
+  };
+}
+
+export function reportDepsFrom(deps: PipelineDeps, config: ReportConfig): ReportDeps {
+  const { clients } = deps;
+  return {
+    source: reportSourceFrom(deps),
     reports: createReportStore({ doc: clients.doc, tableName: deps.config.tableName }),
     ses: clients.ses,
     s3: clients.s3,

@@ -2,11 +2,14 @@
  * Everything one report needs, from Queries keyed by period and unit (never a Scan):
  *
  * - the rosters as they stood for the month: for an ended month, its frozen snapshot (one Query) or, the
- *   first time, the current rosters and the grants (one paged Query), frozen then, with each roster
- *   version's members for the next month's reports (those kept two months before are deleted then); for
- *   the month in progress, always the current ones. Current rosters are the pointers (one Query) and each
- *   unit's officials: the members kept with the previous month's snapshot while the unit's roster is still
- *   that version (one paged Query for all), else its rows (one Query);
+ *   first time, the current rosters, frozen then; for the month in progress, always the current ones.
+ *   Current rosters are derived from the month before's frozen snapshot: each unit's figures carry over
+ *   unless its roster changed since that snapshot was frozen (the roster pointers filed on gsi1 under the
+ *   time of their latest change, from a day before the freeze: one Query a month; a grants file marks the
+ *   units it names), or one of its officials' grant dates falls in the month. Only those units are counted again,
+ *   from a consistent read of their pointer, their rows and their officials' grants (BatchGetItem). Without
+ *   a snapshot to derive from (the first month, or one frozen before this), every pointer, every unit's
+ *   rows and every grant are read;
  * - the reported month and the month before, each with the running totals through it (the "since 7/2021"
  *   column): every month's results pointers since July 2021 (one small Query per month: they name the files,
  *   and their chain says whether kept totals still hold), then the two months' kept totals (one Query each).
@@ -16,37 +19,55 @@
  *   current file (one Query per file); a later month whose own files did not change from its kept figures
  *   (only its running totals move). The month in progress is always computed from its files.
  *
- * So once past months are kept, a report reads two months' figures whatever the number of months, and a
- * corrected file costs one recomputation of the months from it on.
+ * So a month's first report reads the month before's kept figures, what changed since, and the month's own
+ * results rows; a later one reads two months' figures, whatever the number of months or units.
  */
 import { mapWithConcurrency } from '../store/batch.js';
 import type { ReportStore } from '../store/reports.js';
 import type { Official, RosterPointer } from '../store/types.js';
-import { addMonths, monthsBetween } from '../vn/time.js';
-import { addRunningTotals, filesChains, monthResults, periodHasEnded, resultsFingerprint, snapshotRosters } from './model.js';
+import { addMonths, monthsBetween, vietnamMonth } from '../vn/time.js';
+import { addRunningTotals, centreRuleApplies, filesChains, lastDayOf, monthResults, periodHasEnded, resultsFingerprint, snapshotRosters } from './model.js';
 import {
   FIRST_REPORT_PERIOD,
+  type FrozenRosters,
+  type FrozenRosterSnapshot,
   type Grant,
   type MonthResults,
   type MonthTotals,
   type ReportDeadlines,
-  type ResultsEntry,
+  type CountedEntry,
   type ResultsPointer,
-  type RosterMembers,
   type RosterSnapshot,
 } from './types.js';
 
 /** What the report reads of the intake's data (the roster store, and the results and grants modules). */
 export interface ReportSource {
   listRosterPointers(): Promise<RosterPointer[]>;
+  /** The pointers whose latest change fell in this Vietnam month, at or after `since` (gsi1). */
+  listChangedRosterPointers(month: string, since: Date): Promise<RosterPointer[]>;
+  /** A unit's pointer, read consistently. */
+  getRosterPointer(unit: string): Promise<RosterPointer | undefined>;
   listVersionOfficials(unit: string, versionId: string): Promise<Official[]>;
   listGrants(): Promise<Grant[]>;
+  getGrants(idHashes: readonly string[]): Promise<Grant[]>;
   listResultsPointers(period: string): Promise<ResultsPointer[]>;
-  listResultsEntries(period: string, scope: string, versionId: string): Promise<ResultsEntry[]>;
+  listCountedEntries(period: string, scope: string, versionId: string, options: { personKeys: boolean }): Promise<CountedEntry[]>;
 }
 
 const QUERY_CONCURRENCY = 8;
 const WRITE_CONCURRENCY = 4;
+/**
+ * Past this many people, the grants of the units counted again are read with one paged Query of every grant
+ * rather than a BatchGetItem per hundred people.
+ */
+const GRANTS_BY_KEY_MAX = 2_000;
+/**
+ * Changes are read from this long before the month before was frozen: a change a moment before the freeze
+ * may not have reached the index yet (it is eventually consistent), and a grants file marks its units before
+ * it writes (ingest-grants.ts), so a freeze between the two counted the older dates. Either is seconds to
+ * minutes (a failed file is retried within the hour); counting a unit again costs one Query.
+ */
+const CHANGES_MARGIN_MS = 24 * 3600 * 1000;
 
 export interface LoadedReportData {
   rosters: RosterSnapshot[];
@@ -56,35 +77,64 @@ export interface LoadedReportData {
   rostersFrozen: boolean;
 }
 
-/**
- * The current rosters as at the end of `period`. Each unit's officials come from the members kept with the
- * previous month's snapshot when its roster is still the same version, else from its rows (one Query).
- */
+/** The figures of these units' current rosters as at the end of `period`: pointer, rows and grants. */
+async function countRosters(
+  source: ReportSource,
+  pointers: readonly RosterPointer[],
+  period: string,
+  grantsDeadline: string,
+): Promise<FrozenRosterSnapshot[]> {
+  const rosters = await mapWithConcurrency(pointers, QUERY_CONCURRENCY, async ({ unit, versionId, firstReceivedAt }) => ({
+    unit,
+    versionId,
+    firstReceivedAt,
+    officials: (await source.listVersionOfficials(unit, versionId)).map(({ idHash, workUnitCode }) => ({ idHash, workUnitCode })),
+  }));
+  const people = rosters.flatMap((roster) => roster.officials.map((official) => official.idHash));
+  const grants = people.length === 0 ? [] : people.length > GRANTS_BY_KEY_MAX ? await source.listGrants() : await source.getGrants(people);
+  return snapshotRosters(rosters, grants, period, grantsDeadline);
+}
+
+/** Whether a frozen month can be derived from: it says when it was frozen, with this deadline, from which versions. */
+function derivable(frozen: FrozenRosters | undefined, grantsDeadline: string): frozen is FrozenRosters & { frozenAt: string } {
+  return (
+    frozen !== undefined &&
+    frozen.frozenAt !== null &&
+    frozen.grantsDeadline === grantsDeadline &&
+    frozen.snapshots.every((snapshot) => snapshot.versionId !== undefined && snapshot.nextGrantDate !== undefined)
+  );
+}
+
+/** The current rosters as at the end of `period`, derived from the month before's frozen ones when it can be. */
 async function currentRosters(
   source: ReportSource,
   store: ReportStore,
-  period: string,
-  grantsDeadline: string,
-): Promise<{ snapshots: RosterSnapshot[]; members: RosterMembers[] }> {
-  const [pointers, kept, grants] = await Promise.all([
-    source.listRosterPointers(),
-    store.getRosterMembers(addMonths(period, -1)),
-    source.listGrants(),
-  ]);
-  const versionKey = (unit: string, versionId: string) => `${unit}#${versionId}`;
-  const keptByVersion = new Map(kept.map((entry) => [versionKey(entry.unit, entry.versionId), entry]));
-  const members = await mapWithConcurrency(pointers, QUERY_CONCURRENCY, async ({ unit, versionId }): Promise<RosterMembers> => {
-    const known = keptByVersion.get(versionKey(unit, versionId));
-    if (known) return known;
-    const officials = await source.listVersionOfficials(unit, versionId);
-    return { unit, versionId, officials: officials.map(({ idHash, workUnitCode }) => ({ idHash, workUnitCode })) };
-  });
-  const rosters = pointers.map((pointer, index) => ({
-    unit: pointer.unit,
-    firstReceivedAt: pointer.firstReceivedAt,
-    officials: members[index]?.officials ?? [],
-  }));
-  return { snapshots: snapshotRosters(rosters, grants, period, grantsDeadline), members };
+  input: { period: string; now: Date; grantsDeadline: string },
+): Promise<FrozenRosterSnapshot[]> {
+  const { period, now, grantsDeadline } = input;
+  const base = await store.getFrozenRosters(addMonths(period, -1));
+  if (!derivable(base, grantsDeadline)) {
+    return countRosters(source, await source.listRosterPointers(), period, grantsDeadline);
+  }
+  const since = new Date(Date.parse(base.frozenAt) - CHANGES_MARGIN_MS);
+  const months = monthsBetween(vietnamMonth(since), vietnamMonth(now));
+  const changed = await mapWithConcurrency(months, QUERY_CONCURRENCY, (month) => source.listChangedRosterPointers(month, since));
+  const recount = new Set(changed.flat().map((pointer) => pointer.unit));
+  const asOf = lastDayOf(period);
+  for (const snapshot of base.snapshots) {
+    if (snapshot.nextGrantDate != null && snapshot.nextGrantDate <= asOf) recount.add(snapshot.unit);
+  }
+  // Consistent reads: the index may still show a version whose rows a later flip has deleted.
+  const pointers = await mapWithConcurrency([...recount], QUERY_CONCURRENCY, (unit) => source.getRosterPointer(unit));
+  const recounted = await countRosters(
+    source,
+    pointers.filter((pointer) => pointer !== undefined),
+    period,
+    grantsDeadline,
+  );
+  const byUnit = new Map(base.snapshots.map((snapshot) => [snapshot.unit, snapshot]));
+  for (const snapshot of recounted) byUnit.set(snapshot.unit, snapshot);
+  return [...byUnit.values()].sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
 }
 
 /** A month's own figures, without the running totals kept with them. */
@@ -150,8 +200,9 @@ async function loadMonths(source: ReportSource, store: ReportStore, period: stri
   const files = range.flatMap(({ month, pointers: monthPointers }, offset) =>
     ownKept[offset] ? [] : monthPointers.map((pointer) => ({ month, pointer })),
   );
+  const personKeys = new Set(range.filter(({ pointers: monthPointers }) => centreRuleApplies(monthPointers)).map(({ month }) => month));
   const entries = await mapWithConcurrency(files, QUERY_CONCURRENCY, ({ month, pointer }) =>
-    source.listResultsEntries(month, pointer.scope, pointer.versionId),
+    source.listCountedEntries(month, pointer.scope, pointer.versionId, { personKeys: personKeys.has(month) }),
   );
   const computed: MonthTotals[] = [];
   for (const [offset, { month, pointers: monthPointers }] of range.entries()) {
@@ -181,7 +232,7 @@ export async function loadReportData(
   // Rosters and figures do not depend on each other: both are loaded at once. Both are awaited even when one
   // fails, so that no write goes on after this returns (on Lambda it would resume in the next invocation).
   const [rosters, months] = await Promise.allSettled([
-    loadRosters(source, store, period, now, input.deadlines.grants),
+    loadRosters(source, store, { period, now, grantsDeadline: input.deadlines.grants }),
     loadMonths(source, store, period, now),
   ]);
   if (rosters.status === 'rejected') throw rosters.reason;
@@ -189,26 +240,29 @@ export async function loadReportData(
   return { ...rosters.value, months: months.value };
 }
 
+/** A snapshot without what only the next month's derivation needs. */
+function reportedSnapshot({ versionId: _version, nextGrantDate: _next, ...snapshot }: FrozenRosterSnapshot): RosterSnapshot {
+  return snapshot;
+}
+
 /** The rosters as they stood for `period`: frozen once it has ended, current while it is in progress. */
 async function loadRosters(
   source: ReportSource,
   store: ReportStore,
-  period: string,
-  now: Date,
-  grantsDeadline: string,
+  input: { period: string; now: Date; grantsDeadline: string },
 ): Promise<{ rosters: RosterSnapshot[]; rostersFrozen: boolean }> {
-  if (!periodHasEnded(period, now)) {
-    return { rosters: (await currentRosters(source, store, period, grantsDeadline)).snapshots, rostersFrozen: false };
-  }
-  const frozen = await store.getRosterSnapshots(period);
-  if (frozen) return { rosters: frozen, rostersFrozen: true };
-  const current = await currentRosters(source, store, period, grantsDeadline);
+  const { period, now, grantsDeadline } = input;
+  const ended = periodHasEnded(period, now);
+  const frozen = ended ? await store.getFrozenRosters(period) : undefined;
+  if (frozen) return { rosters: frozen.snapshots.map(reportedSnapshot), rostersFrozen: true };
+  const current = await currentRosters(source, store, input);
   // Nothing to freeze before the first roster arrives: a later report of the month may still find some.
-  if (current.snapshots.length > 0) {
-    await store.putRosterMembers(period, current.members);
-    await store.putRosterSnapshots(period, current.snapshots, now);
-    // Read by the next month's reports only: the month before this one's are not needed any more.
-    await store.deleteRosterMembers(addMonths(period, -2));
+  if (ended && current.length > 0) {
+    await Promise.all([
+      store.putFrozenRosters(period, current, { now, grantsDeadline }),
+      // Members an earlier version kept with the month before last (keyed ID hashes): nothing reads them.
+      store.deleteRosterMembers(addMonths(period, -2)),
+    ]);
   }
-  return { rosters: current.snapshots, rostersFrozen: false };
+  return { rosters: current.map(reportedSnapshot), rostersFrozen: false };
 }

@@ -12,12 +12,13 @@ import {
   type CommuneReport,
   type DeadlineStatus,
   FIRST_REPORT_PERIOD,
+  type FrozenRosterSnapshot,
   type Grant,
   type MonthResults,
   type MonthTotals,
   type Report,
   type ReportDeadlines,
-  type ResultsEntry,
+  type CountedEntry,
   type ResultsPointer,
   type RosterSnapshot,
   type UnitMonthResults,
@@ -51,32 +52,41 @@ export function periodHasEnded(period: string, now: Date): boolean {
 
 export interface RosterInput {
   unit: string;
+  /** The roster version the officials are from (kept with a frozen snapshot). */
+  versionId?: string;
   firstReceivedAt: string | null;
   officials: readonly { idHash: string; workUnitCode: string }[];
 }
 
-/** Each unit's officials and permissions as at the end of `period` (grants dated after it do not count yet). */
+/**
+ * Each unit's officials and permissions as at the end of `period` (grants dated after it do not count yet),
+ * with the first of those later dates: the month in which the unit's count moves although nothing changed.
+ */
 export function snapshotRosters(
   rosters: readonly RosterInput[],
   grants: readonly Grant[],
   period: string,
   grantsDeadline: string,
-): RosterSnapshot[] {
+): FrozenRosterSnapshot[] {
   const grantedOn = new Map(grants.map((grant) => [grant.idHash, grant.grantedAt]));
   const asOf = lastDayOf(period);
   return rosters.map((roster) => {
     const byWorkUnit: RosterSnapshot['byWorkUnit'] = {};
     let granted = 0;
     let grantedOnTime = 0;
+    let nextGrantDate: string | null = null;
     for (const official of roster.officials) {
       const figures = byWorkUnit[official.workUnitCode] ?? { officials: 0, granted: 0 };
       byWorkUnit[official.workUnitCode] = figures;
       figures.officials += 1;
       const day = grantedOn.get(official.idHash);
-      if (day !== undefined && day <= asOf) {
+      if (day === undefined) continue;
+      if (day <= asOf) {
         figures.granted += 1;
         granted += 1;
         if (day <= grantsDeadline) grantedOnTime += 1;
+      } else if (nextGrantDate === null || day < nextGrantDate) {
+        nextGrantDate = day;
       }
     }
     return {
@@ -86,6 +96,8 @@ export function snapshotRosters(
       grantedOnTime,
       rosterFirstReceivedAt: roster.firstReceivedAt,
       byWorkUnit,
+      versionId: roster.versionId,
+      nextGrantDate,
     };
   });
 }
@@ -98,6 +110,11 @@ export function resultsFingerprint(pointers: readonly ResultsPointer[]): string 
   return createHash('sha256').update(names.join('\n')).digest('hex').slice(0, 32);
 }
 
+/** Whether counting a month's files needs the people's keyed hashes: the centre's file beside a unit's return. */
+export function centreRuleApplies(pointers: readonly ResultsPointer[]): boolean {
+  return pointers.some((p) => p.scope === CENTRE_UNIT) && pointers.some((p) => p.scope !== CENTRE_UNIT);
+}
+
 /**
  * One month's figures per unit. The centre's file counts for every row it has; a unit's own return counts
  * for that unit, except for an official the centre's file also names (same ID hash, else same phone hash):
@@ -106,7 +123,7 @@ export function resultsFingerprint(pointers: readonly ResultsPointer[]): string 
 export function monthResults(
   period: string,
   pointers: readonly ResultsPointer[],
-  entriesByScope: ReadonlyMap<string, readonly ResultsEntry[]>,
+  entriesByScope: ReadonlyMap<string, readonly CountedEntry[]>,
 ): MonthResults {
   const units: Record<string, UnitMonthResults> = {};
   const unattributed: MonthResults['unattributed'] = { rows: [], accountsCreated: 0 };
@@ -115,7 +132,7 @@ export function monthResults(
     const figures = figuresOf(unit);
     if (figures.firstReceivedAt === null || receivedAt < figures.firstReceivedAt) figures.firstReceivedAt = receivedAt;
   };
-  const add = (unit: string, entry: ResultsEntry) => {
+  const add = (unit: string, entry: CountedEntry) => {
     const figures = figuresOf(unit);
     figures.accountsCreated += entry.count;
     const workUnit = entry.workUnitCode ?? unit;
@@ -135,7 +152,7 @@ export function monthResults(
     add(entry.unit, entry);
     if (centre) noteReceived(entry.unit, centre.firstReceivedAt);
   }
-  const namedByCentre = (entry: ResultsEntry) =>
+  const namedByCentre = (entry: CountedEntry) =>
     (entry.idHash !== null && centreIds.has(entry.idHash)) || (entry.phoneHash !== null && centrePhones.has(entry.phoneHash));
 
   for (const pointer of pointers) {

@@ -5,9 +5,9 @@
  */
 import type { DeadlineStatus } from '../pipeline/rosters.js';
 import type { Grant } from '../store/grants.js';
-import type { ResultsEntry, ResultsPointer } from '../store/results.js';
+import type { CountedEntry, ResultsEntry, ResultsPointer } from '../store/results.js';
 
-export type { DeadlineStatus, Grant, ResultsEntry, ResultsPointer };
+export type { CountedEntry, DeadlineStatus, Grant, ResultsEntry, ResultsPointer };
 
 /** The first month of step 4 of the letter: accounts are counted from July 2021. */
 export const FIRST_REPORT_PERIOD = '2021-07';
@@ -31,14 +31,20 @@ export interface RosterSnapshot {
 }
 
 /**
- * The officials of one roster version as the report needs them: the keyed ID hash (to match grants) and the
- * work unit, never an ID or phone number. A version's rows never change, so this holds for as long as the
- * version is current.
+ * A unit's snapshot as frozen, with what the next month needs to derive its own without counting the unit
+ * again: the roster version it was counted from, and the first grant date of its officials after the month
+ * (null: none), when the count would move. Both are absent from snapshots frozen before.
  */
-export interface RosterMembers {
-  unit: string;
-  versionId: string;
-  officials: { idHash: string; workUnitCode: string }[];
+export interface FrozenRosterSnapshot extends RosterSnapshot {
+  versionId?: string;
+  nextGrantDate?: string | null;
+}
+
+/** A month's frozen rosters: when they were frozen and with which grants deadline (absent before). */
+export interface FrozenRosters {
+  snapshots: FrozenRosterSnapshot[];
+  frozenAt: string | null;
+  grantsDeadline: string | null;
 }
 
 /** One unit's results in one month, after the centre-over-unit rule. */

@@ -1,12 +1,19 @@
 /**
- * BatchWriteItem in chunks of 25 (the DynamoDB maximum) with a few chunks in flight, and a bounded retry of
- * UnprocessedItems. The SDK's retry strategy already retries throttled *requests*; UnprocessedItems come back
+ * BatchWriteItem in chunks of 25 and BatchGetItem in chunks of 100 (the DynamoDB maximums) with a few chunks
+ * in flight, and a bounded retry of UnprocessedItems / UnprocessedKeys. The SDK's retry strategy already retries throttled *requests*; UnprocessedItems come back
  * in a successful response, so only the caller can resend them.
  */
-import { BatchWriteCommand, type BatchWriteCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { DependencyError } from '../errors.js';
 
 export const BATCH_WRITE_MAX_ITEMS = 25;
+export const BATCH_GET_MAX_KEYS = 100;
 /**
  * Chunks in flight. 16 rather than 4: a 20,000-row roster is 800 requests, and with 4 in flight on the local
  * stack the writer waited on dynalite's thread and dynalite on the writer (POST → verdict 17–25 s against
@@ -88,4 +95,38 @@ export async function batchWrite(
   await mapWithConcurrency(chunk(requests, BATCH_WRITE_MAX_ITEMS), concurrency, (batch) =>
     writeOneBatch(doc, tableName, batch),
   );
+}
+
+async function getOneBatch(doc: DynamoDBDocumentClient, tableName: string, keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  let pending = keys;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    if (attempt > MAX_UNPROCESSED_ATTEMPTS) {
+      throw new DependencyError(`DynamoDB BatchGetItem (${pending.length} keys still unprocessed)`);
+    }
+    let response: BatchGetCommandOutput;
+    try {
+      response = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }));
+    } catch (error) {
+      throw new DependencyError('DynamoDB BatchGetItem', { cause: error });
+    }
+    found.push(...(response.Responses?.[tableName] ?? []));
+    pending = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+    if (pending.length > 0) await sleep(Math.random() * BASE_BACKOFF_MS * 2 ** attempt);
+  }
+  return found;
+}
+
+/**
+ * The items of these keys that exist (BatchGetItem, 100 keys a request, a few in flight, unprocessed keys
+ * resent with backoff as for writes), in no particular order.
+ */
+export async function batchGet(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+  concurrency = 4,
+): Promise<Record<string, unknown>[]> {
+  const pages = await mapWithConcurrency(chunk(keys, BATCH_GET_MAX_KEYS), concurrency, (batch) => getOneBatch(doc, tableName, batch));
+  return pages.flat();
 }

@@ -9,13 +9,13 @@
  * A later file replaces a person's date; an earlier file arriving late (an out-of-order S3 event) does not:
  * each write is conditional on the file's order key being at least the stored one, so a duplicate rewrites
  * the same values and a stale one changes nothing. All grants are one paged Query on `GRANTS` (a province
- * has hundreds to a few thousand officials).
+ * has hundreds to a few thousand officials); some people's grants, one BatchGetItem per hundred.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ConflictError } from '../errors.js';
-import { mapWithConcurrency } from './batch.js';
-import { dynamoCall, queryParsed, type TableAccess } from './query.js';
+import { batchGet, mapWithConcurrency } from './batch.js';
+import { dynamoCall, parseItem, queryParsed, type TableAccess } from './query.js';
 
 export interface Grant {
   idHash: string;
@@ -100,6 +100,13 @@ export function createGrantsStore(table: TableAccess) {
         written: outcomes.filter((o) => o === 'written').length,
         superseded: outcomes.filter((o) => o === 'superseded').length,
       };
+    },
+
+    /** The grants of these people that are recorded (BatchGetItem: a report re-deriving a few units). */
+    async getGrants(idHashes: readonly string[]): Promise<Grant[]> {
+      const keys = [...new Set(idHashes)].map((idHash) => ({ pk: GRANTS_PK, sk: personSk(idHash) }));
+      const items = await batchGet(doc, TableName, keys);
+      return items.map((item) => parseItem(grantSchema, item));
     },
 
     /** Every recorded grant (paged Query on `GRANTS`). */

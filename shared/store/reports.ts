@@ -4,10 +4,10 @@
  *
  * | item                                   | sk                              | what                                                   |
  * | -------------------------------------- | ------------------------------- | ------------------------------------------------------ |
- * | roster snapshot header                 | `SNAPSHOT`                      | written last: unit count, block count, freeze id       |
- * | roster snapshot block                  | `SNAPSHOT@<freezeId>#<n>`       | many units' officials and grants as the month ended    |
+ * | roster snapshot header                 | `SNAPSHOT`                      | written last: unit count, block count, freeze id, when, grants deadline |
+ * | roster snapshot block                  | `SNAPSHOT@<freezeId>#<n>`       | many units' officials and grants as the month ended, each with its roster version and next grant date |
  * | roster snapshot of one unit (before issue 10) | `SNAPSHOT#<unit>`        | one unit, when the header has no freeze id            |
- * | roster members block                   | `MEMBERS@<hash>#<n>`            | many roster versions' keyed ID hashes and work units   |
+ * | roster members block (before)          | `MEMBERS@<hash>#<n>`            | keyed ID hashes an earlier version kept; deleted       |
  * | month totals header                    | `TOTALS`                        | written last: the files' fingerprint and chain, block counts, unattributed accounts |
  * | month totals block                     | `TOTALS#<chain>#U<n>` / `#R<n>` | many units' figures and running totals / unattributed rows |
  * | the report's send mark                 | `REPORT`                        | claim (with a lease), then sent, per month             |
@@ -16,11 +16,9 @@
  *   each unit's officials and grants (blocks, then the header: first writer wins), and later reports read
  *   that back. Block keys carry a hash of their content, so a writer that loses the race never overwrites
  *   the winner's blocks (it deletes its own), and a retry of the same freeze rewrites the same keys.
- * - With a month's snapshot go the members of each roster version it was made from (keyed ID hash and work
- *   unit: no ID or phone number). A version's rows never change, so the next month's first report takes the
- *   members of every unit whose roster is still that version from these few items, and queries the rows of
- *   the others only: O(units changed) Queries instead of one per unit. They are deleted when the month
- *   after next is frozen (nothing reads them any more).
+ * - Each unit's frozen figures name the roster version they were counted from and the first grant date
+ *   after the month, so the next month's first report derives its own from them: only the units changed
+ *   since (shared/report/load.ts) are counted again. Aggregates only: no keyed ID hash is kept here.
  * - A month's figures are kept with the running totals through it (the report's "since 7/2021" column) and
  *   the chain of every month's files up to it (shared/report/model.ts): a later or corrected file in that
  *   month or any month before changes the chain, and the totals are recomputed. Blocks are keyed by chain;
@@ -35,7 +33,7 @@ import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ConflictError, DependencyError } from '../errors.js';
-import type { MonthTotals, RosterMembers, RosterSnapshot } from '../report/types.js';
+import type { FrozenRosters, FrozenRosterSnapshot, MonthTotals } from '../report/types.js';
 import { batchWrite, type WriteRequest } from './batch.js';
 import { dynamoCall as call, parseItem, queryItems, type TableAccess } from './query.js';
 
@@ -45,7 +43,6 @@ const key = {
   legacySnapshotPrefix: 'SNAPSHOT#',
   snapshotBlockPrefix: (freezeId: string) => `SNAPSHOT@${freezeId}#`,
   membersPrefix: 'MEMBERS@',
-  membersBlockPrefix: (contentId: string) => `MEMBERS@${contentId}#`,
   totals: 'TOTALS',
   totalsBlockPrefix: (chain: string) => `TOTALS#${chain}#`,
   report: 'REPORT',
@@ -106,28 +103,19 @@ const snapshotEntry = z.object({
   grantedOnTime: count,
   rosterFirstReceivedAt: z.string().nullable(),
   byWorkUnit: z.record(z.string(), z.object({ officials: count, granted: count })),
+  /** Absent on snapshots frozen before the next month could derive its own from them. */
+  versionId: z.string().optional(),
+  nextGrantDate: z.iso.date().nullable().optional(),
 });
 const snapshotHeader = z.object({
   unitCount: count,
   /** Absent on snapshots frozen before issue 10: one item per unit then. */
   freezeId: z.string().optional(),
   blockCount: count.optional(),
+  frozenAt: z.string().optional(),
+  grantsDeadline: z.iso.date().optional(),
 });
 const blockItem = z.object({ sk: z.string(), data: z.string() });
-
-/**
- * A run of a version's officials, from the `from`-th of `total`, as `[idHash, workUnitCode]` pairs (half the
- * bytes of named fields). A roster of up to 20,000 rows would not fit one item: it is cut into runs.
- */
-const membersEntry = z.object({
-  unit: z.string(),
-  versionId: z.string(),
-  from: count,
-  total: count,
-  officials: z.array(z.tuple([z.string(), z.string()])),
-});
-/** Officials to a run: ~2,000 × ~60 bytes, well under a block. */
-const MEMBERS_RUN = 2_000;
 
 const unitTotalsEntry = z.object({
   unit: z.string(),
@@ -220,12 +208,12 @@ export function createReportStore(table: TableAccess) {
 
   return {
     /** The frozen rosters of an ended month (one Query), or undefined when none is complete yet. */
-    async getRosterSnapshots(period: string): Promise<RosterSnapshot[] | undefined> {
+    async getFrozenRosters(period: string): Promise<FrozenRosters | undefined> {
       const items = await queryPrefix(period, key.snapshot);
       const headerItem = items.find((item) => item.sk === key.snapshot);
       if (!headerItem) return undefined;
       const header = parseItem(snapshotHeader, headerItem);
-      let snapshots: RosterSnapshot[];
+      let snapshots: FrozenRosterSnapshot[];
       if (header.freezeId === undefined) {
         snapshots = items
           .filter((item) => typeof item.sk === 'string' && item.sk.startsWith(key.legacySnapshotPrefix))
@@ -235,11 +223,16 @@ export function createReportStore(table: TableAccess) {
         if (!blocks) return undefined;
         snapshots = unpackJson(snapshotEntry, blocks);
       }
-      return snapshots.length === header.unitCount ? snapshots : undefined;
+      if (snapshots.length !== header.unitCount) return undefined;
+      return { snapshots, frozenAt: header.frozenAt ?? null, grantsDeadline: header.grantsDeadline ?? null };
     },
 
-    /** Freezes an ended month's rosters: the blocks, then the header that makes them visible (first writer wins). */
-    async putRosterSnapshots(period: string, snapshots: readonly RosterSnapshot[], now: Date): Promise<void> {
+    /**
+     * Freezes an ended month's rosters: the blocks, then the header that makes them visible (first writer
+     * wins). `grantsDeadline` is the one the snapshots' on-time counts were made with.
+     */
+    async putFrozenRosters(period: string, snapshots: readonly FrozenRosterSnapshot[], input: { now: Date; grantsDeadline: string }): Promise<void> {
+      const { now } = input;
       const pk = key.period(period);
       const blocks = packJson(snapshots.map((snapshot) => snapshotEntry.parse(snapshot)));
       const freezeId = contentHash(blocks);
@@ -255,7 +248,17 @@ export function createReportStore(table: TableAccess) {
           doc.send(
             new PutCommand({
               TableName,
-              Item: { pk, sk: key.snapshot, type: 'report-snapshot-header', period, unitCount: snapshots.length, blockCount: blocks.length, freezeId, frozenAt: now.toISOString() },
+              Item: {
+                pk,
+                sk: key.snapshot,
+                type: 'report-snapshot-header',
+                period,
+                unitCount: snapshots.length,
+                blockCount: blocks.length,
+                freezeId,
+                frozenAt: now.toISOString(),
+                grantsDeadline: input.grantsDeadline,
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           ),
@@ -272,59 +275,8 @@ export function createReportStore(table: TableAccess) {
     },
 
     /**
-     * The roster versions whose members were kept with the month's snapshot (one paged Query; none when the
-     * month was never frozen). A version may appear twice (two runs froze the month at once): same members.
-     */
-    async getRosterMembers(period: string): Promise<RosterMembers[]> {
-      const items = await queryPrefix(period, key.membersPrefix);
-      const runs = unpackJson(
-        membersEntry,
-        items.map((item) => parseItem(blockItem, item).data),
-      );
-      const byVersion = new Map<string, Map<number, z.infer<typeof membersEntry>>>();
-      for (const run of runs) {
-        const versionKey = `${run.unit}#${run.versionId}`;
-        const known = byVersion.get(versionKey) ?? new Map();
-        known.set(run.from, run);
-        byVersion.set(versionKey, known);
-      }
-      const complete: RosterMembers[] = [];
-      for (const known of byVersion.values()) {
-        const ordered = [...known.values()].sort((a, b) => a.from - b.from);
-        const officials = ordered.flatMap((run) => run.officials.map(([idHash, workUnitCode]) => ({ idHash, workUnitCode })));
-        const first = ordered[0];
-        // A version missing a run (never expected: each block is written whole) is read from its rows instead.
-        if (first && officials.length === first.total) complete.push({ unit: first.unit, versionId: first.versionId, officials });
-      }
-      return complete;
-    },
-
-    /** Keeps the members of the roster versions a month was frozen from (before its snapshot header). */
-    async putRosterMembers(period: string, members: readonly RosterMembers[]): Promise<void> {
-      const pk = key.period(period);
-      const runs = members.flatMap((entry) =>
-        Array.from({ length: Math.max(1, Math.ceil(entry.officials.length / MEMBERS_RUN)) }, (_, index) =>
-          membersEntry.parse({
-            unit: entry.unit,
-            versionId: entry.versionId,
-            from: index * MEMBERS_RUN,
-            total: entry.officials.length,
-            officials: entry.officials.slice(index * MEMBERS_RUN, (index + 1) * MEMBERS_RUN).map((official) => [official.idHash, official.workUnitCode]),
-          }),
-        ),
-      );
-      const blocks = packJson(runs);
-      const prefix = key.membersBlockPrefix(contentHash(blocks));
-      await batchWrite(
-        doc,
-        TableName,
-        blocks.map((data, index) => ({ PutRequest: { Item: { pk, sk: blockSk(prefix, index + 1), type: 'report-members-block', period, data } } })),
-      );
-    },
-
-    /**
-     * Deletes the members kept with a month (one Query for their keys, then batch deletes): only the next
-     * month's reports read them, so they are not kept longer than that (they hold keyed ID hashes).
+     * Deletes the roster members an earlier version kept with a month (keyed ID hashes the next month's first
+     * report read; it derives from the snapshot now): one Query for their keys, then batch deletes.
      */
     async deleteRosterMembers(period: string): Promise<void> {
       const items = await queryItems(table, {

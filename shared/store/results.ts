@@ -13,7 +13,7 @@
  * of the same scope and month replaces the older one, and readers only ever follow pointers. Rows are
  * attributed to a unit when the file is accepted, so a past month does not move when rosters change.
  * Everything a report needs is a Query keyed by period: the pointers of a month (one Query), then each
- * pointed version's rows (one paged Query each). Never a Scan.
+ * pointed version's rows (one paged Query each, projected to what it counts). Never a Scan.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -53,6 +53,12 @@ export interface ResultsEntry {
   /** The commune/department the person works at per the roster at ingestion, or null. */
   workUnitCode: string | null;
 }
+
+/**
+ * A row as the report counts it: no name, and the keyed hashes only when the month's files need them (the
+ * centre's file and a unit's return both name people: the centre's figure wins); else both are null.
+ */
+export type CountedEntry = Omit<ResultsEntry, 'name'>;
 
 /** A row of a results file as staff may see it: no keyed hash, so nothing that stands for an ID or phone. */
 export type ResultsRowView = Pick<ResultsEntry, 'row' | 'name' | 'count' | 'unit'>;
@@ -107,6 +113,10 @@ const entrySchema = z.object({
 });
 
 const rowViewSchema = entrySchema.pick({ row: true, name: true, count: true, unit: true });
+const countedSchema = entrySchema.omit({ name: true, idHash: true, phoneHash: true }).extend({
+  idHash: z.string().nullable().default(null),
+  phoneHash: z.string().nullable().default(null),
+});
 
 export type ResultsStore = ReturnType<typeof createResultsStore>;
 
@@ -186,15 +196,20 @@ export function createResultsStore(table: TableAccess) {
       );
     },
 
-    /** The rows of one version, in row order (paged Query). */
-    async listResultsEntries(period: string, scope: string, versionId: string): Promise<ResultsEntry[]> {
+    /**
+     * The rows of one version as the report counts them, in row order (paged Query), projected: never the
+     * name, and the keyed hashes only when `personKeys` (a month with the centre's file and a unit's return).
+     */
+    async listCountedEntries(period: string, scope: string, versionId: string, options: { personKeys: boolean }): Promise<CountedEntry[]> {
       return queryParsed(
         table,
         {
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': keys.version(period, scope, versionId) },
+          ProjectionExpression: `#row, #count, #unit, workUnitCode${options.personKeys ? ', idHash, phoneHash' : ''}`,
+          ExpressionAttributeNames: { '#row': 'row', '#count': 'count', '#unit': 'unit' },
         },
-        entrySchema,
+        countedSchema,
       );
     },
 

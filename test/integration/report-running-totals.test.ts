@@ -1,10 +1,10 @@
 /**
  * The report's running totals on the embedded stack: a kept month reads two months' figures, not every month
  * since July 2021; a replaced or late file in a past month moves the totals of every month from it on and
- * reads only that file again; the month in progress is computed live on top of the last kept month; the
- * next month's first report takes unchanged rosters from what the previous month kept.
+ * reads only that file again; the month in progress is computed live on top of the last kept month. How the
+ * month's first report derives rosters from the month before: report-derivation.test.ts.
  */
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadReportConfig } from '../../shared/report/config.js';
 import { reportDepsFrom } from '../../shared/report/deps.js';
@@ -50,7 +50,6 @@ const unitOf = (report: Awaited<ReturnType<typeof produceReport>>['report'], cod
   return found;
 };
 const resultsRowsRead = () => requests.filter((r) => r.command === 'QueryCommand' && r.pk?.startsWith('RESULTS#')).map((r) => r.pk);
-const rosterRowsRead = () => requests.filter((r) => r.command === 'QueryCommand' && r.pk?.startsWith('ROSTER#')).map((r) => r.pk);
 
 beforeAll(async () => {
   const stack = stackRef.current;
@@ -146,53 +145,6 @@ describe('running totals kept with each month', () => {
     const after = await produceReport(deps, '2021-10');
     expect(unitOf(after.report, PHU_CAT)).toMatchObject({ accountsCreated: 5, cumulative: 47 });
     expect(await reports.getMonthTotals('2021-10')).toBeUndefined();
-  });
-
-  it('takes unchanged rosters from the members kept with the previous month, and reads a changed one', async () => {
-    requests.length = 0;
-    await produceReport(deps, '2021-10');
-    expect(rosterRowsRead()).toEqual([]);
-
-    await writeRoster(PHU_CAT, 'r-548-b', '2021-10-01T00:40:00.000Z', [...(ROSTERS[0]?.officials ?? []), { idHash: 'id-p4', workUnitCode: NGO_MAY }]);
-    requests.length = 0;
-    const { report } = await produceReport(deps, '2021-10');
-    expect(rosterRowsRead()).toEqual(['ROSTER#548#r-548-b']);
-    expect(unitOf(report, PHU_CAT)).toMatchObject({ officials: 4, granted: 3 });
-    expect(unitOf(report, VINH_THANH)).toMatchObject({ officials: 2, granted: 1 });
-    // September stays as it was frozen.
-    expect(unitOf((await produceReport(deps, '2021-09')).report, PHU_CAT)).toMatchObject({ officials: 3 });
-  });
-
-  it('keeps a month’s members (keyed ID hashes) only until the month after next is frozen', async () => {
-    await produceReport(deps, '2021-02');
-    expect((await reports.getRosterMembers('2021-02')).map((m) => m.unit).sort()).toEqual([NOI_VU, PHU_CAT, VINH_THANH].sort());
-    await produceReport(deps, '2021-03');
-    expect(await reports.getRosterMembers('2021-02')).not.toEqual([]);
-    await produceReport(deps, '2021-04');
-    expect(await reports.getRosterMembers('2021-02')).toEqual([]);
-    expect(await reports.getRosterMembers('2021-03')).not.toEqual([]);
-  });
-
-  it('keeps the members of a roster too large for one item, and never half of one', async () => {
-    const officials = Array.from({ length: 4_500 }, (_, index) => ({ idHash: `hash-${String(index).padStart(43, '0')}`, workUnitCode: NGO_MAY }));
-    await reports.putRosterMembers('2021-05', [{ unit: PHU_CAT, versionId: 'big', officials }, { unit: VINH_THANH, versionId: 'small', officials: [] }]);
-    const kept = await reports.getRosterMembers('2021-05');
-    expect(kept.find((m) => m.versionId === 'big')?.officials).toEqual(officials);
-    expect(kept.find((m) => m.versionId === 'small')?.officials).toEqual([]);
-
-    // A block lost (say, deleted by hand): the version it cut short is not offered, so its rows are read.
-    const stack = stackRef.current;
-    const blocks = await stack.clients.doc.send(
-      new QueryCommand({
-        TableName: stack.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': 'PERIOD#2021-05', ':prefix': 'MEMBERS@' },
-      }),
-    );
-    const withBig = (blocks.Items ?? []).filter((item) => String(item.data).includes('"big"'));
-    expect(withBig.length).toBeGreaterThan(0);
-    await stack.clients.doc.send(new DeleteCommand({ TableName: stack.tableName, Key: { pk: 'PERIOD#2021-05', sk: withBig[0]?.sk } }));
-    expect((await reports.getRosterMembers('2021-05')).map((m) => m.versionId)).not.toContain('big');
   });
 
   it('still reads a month frozen one item per unit, as before the packed snapshots', async () => {
