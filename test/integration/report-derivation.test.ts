@@ -16,13 +16,14 @@ import { objectOrderKey } from '../../shared/store/store.js';
 import { CENTRE_UNIT } from '../../shared/tokens.js';
 import type { GrantsVerdict } from '../../shared/validate-grants.js';
 import { useLocalStack } from '../support/local-stack.js';
+import { recordRequests, reportDataWriter, type SeenRequest } from '../support/report-data.js';
 import { NGO_MAY, NOI_VU, PHU_CAT, TT_VINH_THANH, VINH_THANH } from '../unit/report/fixtures.js';
 
 let clock = new Date('2021-06-20T03:00:00Z');
 const stackRef = useLocalStack({ now: () => clock });
 let deps: ReportDeps;
 /** Every DynamoDB request, with the partition (or index partition) a Query read. */
-const requests: { command: string; pk: string | null }[] = [];
+let requests: SeenRequest[] = [];
 
 /** Officials with ID numbers of their own per unit, so a grants file finds each on exactly one roster. */
 const people = (series: number, count: number, workUnitCode: string) =>
@@ -31,28 +32,10 @@ const PHU_CAT_PEOPLE = people(1, 3, NGO_MAY);
 const VINH_THANH_PEOPLE = people(2, 2, TT_VINH_THANH);
 const NOI_VU_PEOPLE = people(3, 1, NOI_VU);
 
+const { writeRoster: writePeople } = reportDataWriter(() => stackRef.current, () => clock);
 /** A roster version written and flipped at `clock`, received by S3 at `receivedAt`, as process-upload does. */
-async function writeRoster(unit: string, versionId: string, receivedAt: string, officials: readonly { idNumber: string; workUnitCode: string }[]) {
-  const { store, hashPersonId } = stackRef.current.deps;
-  await store.writeRosterVersion(
-    unit,
-    versionId,
-    officials.map((official, index) => ({
-      row: index + 7,
-      name: `Cán bộ ${index + 1}`,
-      workUnitCode: official.workUnitCode,
-      idNumber: official.idNumber,
-      phone: `036643${String(index).padStart(4, '0')}`,
-      idHash: hashPersonId(official.idNumber),
-      sharedWith: [],
-    })),
-  );
-  const received = new Date(receivedAt);
-  return store.flipRoster(
-    { unit, versionId, uploadId: `up-${versionId}`, orderKey: objectOrderKey(received, '0A'), officialCount: officials.length, receivedAt: received },
-    clock,
-  );
-}
+const writeRoster = (unit: string, versionId: string, receivedAt: string, officials: readonly { idNumber: string; workUnitCode: string }[]) =>
+  writePeople(unit, versionId, receivedAt, officials.map((official) => ({ ...official, idHash: stackRef.current.deps.hashPersonId(official.idNumber) })));
 
 /** A grants file of these officials (all dated `grantedAt`) through the intake's own ingestion, at `clock`. */
 async function ingestGrantsFile(officials: readonly { idNumber: string }[], grantedAt: string) {
@@ -111,15 +94,7 @@ beforeAll(async () => {
     ],
     source,
   );
-  stack.clients.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { ExpressionAttributeValues?: Record<string, unknown> };
-      const pk = input.ExpressionAttributeValues?.[':pk'];
-      requests.push({ command: String(context.commandName), pk: typeof pk === 'string' ? pk : null });
-      return next(args);
-    },
-    { step: 'initialize', name: 'recordDerivationRequests' },
-  );
+  requests = recordRequests(stack, 'recordDerivationRequests');
   deps = reportDepsFrom(stack.deps, loadReportConfig({}));
 });
 

@@ -12,7 +12,7 @@ import { type ReportDeps, produceReport } from '../../shared/report/run.js';
 import { createReportStore, type ReportStore } from '../../shared/store/reports.js';
 import { CENTRE_UNIT } from '../../shared/tokens.js';
 import { useLocalStack } from '../support/local-stack.js';
-import { reportDataWriter } from '../support/report-data.js';
+import { recordRequests, reportDataWriter, type SeenRequest } from '../support/report-data.js';
 import {
   AUGUST_CENTRE,
   entry,
@@ -39,7 +39,7 @@ const writeResults = (...[period, scope, versionId, receivedAt, entries]: Parame
 let deps: ReportDeps;
 let reports: ReportStore;
 /** Every DynamoDB request of the report, with the partition a Query read. */
-let requests: { command: string; pk: string | null }[];
+let requests: SeenRequest[];
 
 
 
@@ -63,16 +63,7 @@ beforeAll(async () => {
   await writeResults('2021-08', CENTRE_UNIT, 'c-aug', '2021-09-07T02:00:00.000Z', AUGUST_CENTRE);
   await writeResults('2021-09', CENTRE_UNIT, 'c-sep', '2021-10-02T02:00:00.000Z', [entry(7, 'p1', 2, PHU_CAT, NGO_MAY)]);
 
-  requests = [];
-  stack.clients.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { ExpressionAttributeValues?: Record<string, unknown> };
-      const pk = input.ExpressionAttributeValues?.[':pk'];
-      requests.push({ command: String(context.commandName), pk: typeof pk === 'string' ? pk : null });
-      return next(args);
-    },
-    { step: 'initialize', name: 'recordReportRequests' },
-  );
+  requests = recordRequests(stack, 'recordReportRequests');
   deps = { ...reportDepsFrom(stack.deps, loadReportConfig({})), now: () => NOW };
   reports = createReportStore({ doc: stack.clients.doc, tableName: stack.tableName });
 });
