@@ -3,13 +3,7 @@
  * in flight, and a bounded retry of UnprocessedItems / UnprocessedKeys. The SDK's retry strategy already retries throttled *requests*; UnprocessedItems come back
  * in a successful response, so only the caller can resend them.
  */
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  BatchWriteCommand,
-  type BatchWriteCommandOutput,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DependencyError } from '../errors.js';
 
 export const BATCH_WRITE_MAX_ITEMS = 25;
@@ -65,24 +59,27 @@ export async function mapWithConcurrency<T, R>(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function writeOneBatch(doc: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[]): Promise<void> {
-  let pending = requests;
+/**
+ * Sends `pending` with `send` until nothing comes back unprocessed: a bounded number of attempts, with
+ * exponential backoff and full jitter between them, as AWS recommends for unprocessed items and keys.
+ */
+async function untilProcessed<T>(what: string, pending: T[], send: (batch: T[]) => Promise<T[]>): Promise<void> {
   for (let attempt = 1; pending.length > 0; attempt++) {
-    if (attempt > MAX_UNPROCESSED_ATTEMPTS) {
-      throw new DependencyError(`DynamoDB BatchWriteItem (${pending.length} items still unprocessed)`);
-    }
-    let response: BatchWriteCommandOutput;
+    if (attempt > MAX_UNPROCESSED_ATTEMPTS) throw new DependencyError(`DynamoDB ${what} (${pending.length} still unprocessed)`);
     try {
-      response = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = await send(pending);
     } catch (error) {
-      throw new DependencyError('DynamoDB BatchWriteItem', { cause: error });
+      throw new DependencyError(`DynamoDB ${what}`, { cause: error });
     }
-    pending = (response.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
-    if (pending.length > 0) {
-      // Exponential backoff with full jitter, as AWS recommends for unprocessed items.
-      await sleep(Math.random() * BASE_BACKOFF_MS * 2 ** attempt);
-    }
+    if (pending.length > 0) await sleep(Math.random() * BASE_BACKOFF_MS * 2 ** attempt);
   }
+}
+
+async function writeOneBatch(doc: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[]): Promise<void> {
+  await untilProcessed('BatchWriteItem', requests, async (batch) => {
+    const response = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: batch } }));
+    return (response.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+  });
 }
 
 /** Writes every request; the order between batches is not defined (callers write idempotent, keyed items). */
@@ -99,21 +96,11 @@ export async function batchWrite(
 
 async function getOneBatch(doc: DynamoDBDocumentClient, tableName: string, keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
-  let pending = keys;
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    if (attempt > MAX_UNPROCESSED_ATTEMPTS) {
-      throw new DependencyError(`DynamoDB BatchGetItem (${pending.length} keys still unprocessed)`);
-    }
-    let response: BatchGetCommandOutput;
-    try {
-      response = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }));
-    } catch (error) {
-      throw new DependencyError('DynamoDB BatchGetItem', { cause: error });
-    }
+  await untilProcessed('BatchGetItem', keys, async (batch) => {
+    const response = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch } } }));
     found.push(...(response.Responses?.[tableName] ?? []));
-    pending = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
-    if (pending.length > 0) await sleep(Math.random() * BASE_BACKOFF_MS * 2 ** attempt);
-  }
+    return (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+  });
   return found;
 }
 
