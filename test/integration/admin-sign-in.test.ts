@@ -4,13 +4,14 @@
  * 15-minute links, the session cookie's flags and lifetime, CSRF protection, and an upload token that opens
  * no admin route.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API_ERRORS, type ApiErrorCode } from '../../functions/api/errors.js';
 import { createApiApp } from '../../functions/api/app.js';
 import { SESSION_COOKIE, SIGN_IN_LINK_TTL_MS, SESSION_TTL_MS } from '../../shared/admin/session.js';
 import { parseAdminSettings } from '../../shared/admin/settings.js';
 import { SIGN_IN_MAIL_LIMITS } from '../../shared/admin/sign-in.js';
 import { tokenOf, useLocalStack } from '../support/local-stack.js';
+import { captureOutput } from '../support/captured-output.js';
 import { adminApi, clearInbox, exchange, inbox, mailsTo, signIn, signInLinkOf } from './admin-support.js';
 
 const STAFF = 'can-bo.mot@ttpvhcc.binhdinh.gov.vn';
@@ -29,19 +30,7 @@ const stack = useLocalStack({
 });
 
 /** Everything the stack logs (stdout and stderr), to check what a refusal writes. */
-const captured: string[] = [];
-beforeAll(() => {
-  for (const stream of [process.stdout, process.stderr]) {
-    const write = stream.write.bind(stream);
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return (write as (chunk: string | Uint8Array, ...args: unknown[]) => boolean)(chunk, ...rest);
-    });
-  }
-});
-afterAll(() => {
-  vi.restoreAllMocks();
-});
+const captured = captureOutput();
 
 /** Moves the clock past every limit's window: the next requests start with a full quota. */
 function nextWindow(): void {

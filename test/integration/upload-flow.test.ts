@@ -7,7 +7,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeEventKey, encodeEventKey, putObject } from '../../shared/aws/s3.js';
 import { rosterStates } from '../../shared/pipeline/rosters.js';
 import { SAMPLES } from '../support/samples.js';
@@ -23,6 +23,7 @@ import {
   uploadFile,
   useLocalStack,
 } from '../support/local-stack.js';
+import { captureOutput } from '../support/captured-output.js';
 
 const stack = useLocalStack({ logLevel: 'DEBUG' });
 
@@ -32,20 +33,8 @@ const SAMPLE_PERSONAL_DATA = [
   '052080022001', '05218002200', '0916022001', '052083022005',
 ];
 const generated: Person[] = [];
-const captured: string[] = [];
+const captured = captureOutput();
 
-beforeAll(() => {
-  for (const stream of [process.stdout, process.stderr]) {
-    const write = stream.write.bind(stream);
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return (write as (chunk: string | Uint8Array, ...args: unknown[]) => boolean)(chunk, ...rest);
-    });
-  }
-});
-afterAll(() => {
-  vi.restoreAllMocks();
-});
 
 const link = (unit: string) => tokenOf(stack.current.inviteLink(unit));
 
